@@ -1,0 +1,31 @@
+"""paintlr: watch linear regression learn a picture, frame by frame.
+
+The public API is imported lazily so that `paintlr --help` starts without numpy.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "LinearRegressionModel": "model",
+    "TrainResult": "model",
+    "OneHot": "designs",
+    "Dense": "designs",
+    "PaintlrError": "errors",
+    "DivergenceError": "errors",
+    "ImageError": "errors",
+    "OutputError": "errors",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'paintlr' has no attribute {name!r}")

@@ -1,0 +1,203 @@
+"""Gradient descent two ways: iterate every epoch, or jump to any epoch in closed form.
+
+Both engines follow the same trajectory of batch gradient descent on the cost
+J = (1 / 2m) * |X w + b - y|^2 with step alpha / m; the exact engine gets
+there in O(n) (one-hot) or O(d^2) (dense, after one eigendecomposition)
+however many epochs it skips. See DESIGN.md sections 2 and 3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .errors import DivergenceError
+
+
+def pow1m(x: np.ndarray | float, k: int) -> np.ndarray:
+    """(1 - x)^k for integer k >= 0, accurate for x near 0 and valid for 1 - x <= 0."""
+    x = np.asarray(x, dtype=np.float64)
+    base = 1.0 - x
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        positive = np.exp(k * np.log1p(-np.minimum(x, 1.0)))
+        magnitude = np.exp(k * np.log(np.abs(base)))
+    signed = -magnitude if k % 2 else magnitude
+    out = np.where(base > 0, positive, signed)
+    return np.where(k == 0, 1.0, out)
+
+
+def one_minus_pow1m(x: np.ndarray | float, k: int) -> np.ndarray:
+    """1 - (1 - x)^k without cancellation when x * k is small."""
+    x = np.asarray(x, dtype=np.float64)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        small = -np.expm1(k * np.log1p(-np.minimum(x, 1.0)))
+    return np.where(x < 1.0, small, 1.0 - pow1m(x, k))
+
+
+class OneHotTrajectory:
+    """GD on the one-hot design in closed form (DESIGN.md section 2).
+
+    The residual's mean decays by q = 1 - eta (n + 1) per epoch and its zero-mean
+    part by 1 - eta, eta = alpha / n, so any epoch is one O(n) pass away.
+    """
+
+    def __init__(self, theta: np.ndarray, y: np.ndarray, learning_rate: float):
+        n = y.shape[1]
+        self.n = n
+        self.eta = learning_rate / n
+        self.b0 = theta[:, 0].copy()
+        self.y = y
+        self.r0 = theta[:, 1:] + self.b0[:, None] - y
+        self.rbar = self.r0.mean(axis=1)
+        centred = self.r0 - self.rbar[:, None]
+        self.detail2 = np.einsum("ij,ij->i", centred, centred)
+
+    def cost(self, k: int) -> np.ndarray:
+        """Per-channel cost after k epochs, in O(channels)."""
+        a = pow1m(self.eta, k)
+        g = pow1m(self.eta * (self.n + 1), k)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return (a * a * self.detail2 + g * g * self.n * self.rbar**2) / (2 * self.n)
+
+    def detail_cost(self, k: int) -> np.ndarray:
+        """Per-channel cost of the residual's zero-mean part: the picture still missing."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return pow1m(self.eta, k) ** 2 * self.detail2 / (2 * self.n)
+
+    def theta(self, k: int) -> np.ndarray:
+        """Parameters (k, n + 1) after k epochs, bias column first."""
+        a = pow1m(self.eta, k)
+        g = pow1m(self.eta * (self.n + 1), k)
+        b = self.b0 - self.n * self.rbar * one_minus_pow1m(self.eta * (self.n + 1), k) / (self.n + 1)
+        out = np.empty((self.y.shape[0], self.n + 1))
+        out[:, 0] = b
+        w = out[:, 1:]
+        np.multiply(self.r0, a, out=w)
+        w += ((g - a) * self.rbar - b)[:, None]
+        w += self.y
+        return out
+
+
+class EigenTrajectory:
+    """GD on any dense design in the Gram matrix's eigenbasis (DESIGN.md section 3).
+
+    With G = V diag(lam) V^T, each coordinate z = V^T theta relaxes on its own:
+    z_k = z_0 - f_k(lam) (lam z_0 - V^T c), f_k = (1 - (1 - alpha lam)^k) / lam.
+    Directions with lam = 0 never move, so GD from zero ends at the minimum norm.
+    """
+
+    def __init__(self, lam, v, theta, c, yy, learning_rate: float):
+        self.alpha = learning_rate
+        self.v = v
+        tol = lam[-1] * lam.size * np.finfo(np.float64).eps
+        self.moving = lam > tol
+        self.lam = np.where(self.moving, lam, 0.0)
+        self.z0 = theta @ v
+        self.u = np.where(self.moving, c @ v, 0.0)
+        self.e0 = self.lam * self.z0 - self.u
+        self.yy = yy
+        self.mean_row = v[0] * self.lam  # first row of G in the eigenbasis
+        self.ybar = c[:, 0]
+
+    def _z(self, k: int) -> np.ndarray:
+        f = np.zeros_like(self.lam)
+        m = self.moving
+        f[m] = one_minus_pow1m(self.alpha * self.lam[m], k) / self.lam[m]
+        return self.z0 - f * self.e0
+
+    def cost(self, k: int) -> np.ndarray:
+        """Per-channel cost after k epochs, in O(d)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = self._z(k)
+            j = 0.5 * np.sum(self.lam * z * z, axis=1) - np.sum(self.u * z, axis=1) + 0.5 * self.yy
+        return np.maximum(j, 0.0)  # rounding can dip below zero at the optimum
+
+    def detail_cost(self, k: int) -> np.ndarray:
+        """Per-channel cost less the part due to the residual's mean (overall brightness)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            rbar = self._z(k) @ self.mean_row - self.ybar
+            return np.maximum(self.cost(k) - 0.5 * rbar * rbar, 0.0)
+
+    def theta(self, k: int) -> np.ndarray:
+        """Parameters (k, d + 1) after k epochs, bias column first."""
+        return self._z(k) @ self.v.T
+
+
+def first_epoch_below(cost: Callable[[int], float], threshold: float, hi: int) -> int | None:
+    """Smallest k in [0, hi] with cost(k) < threshold, for a cost non-increasing in k."""
+    if cost(0) < threshold:
+        return 0
+    if not cost(hi) < threshold:
+        return None
+    lo = 0
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if cost(mid) < threshold:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def iterate(
+    design,
+    theta: np.ndarray,
+    y: np.ndarray,
+    learning_rate: float,
+    epochs: int,
+    max_cost: float,
+    log_every: int = 0,
+    on_log: Callable[[int, float], None] | None = None,
+) -> int:
+    """Run batch GD in place on theta (k, d + 1) for up to `epochs` epochs.
+
+    The cost of each state comes free with the residual the step needs; training
+    stops as soon as it is below max_cost. Returns the number of epochs run.
+    """
+    m = y.shape[1]
+    eta = learning_rate / m
+    b, w = theta[:, 0], theta[:, 1:]
+    r = np.empty_like(y)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(epochs + 1):
+            design.residual_into(w, b, y, r)
+            cost = float(np.einsum("ij,ij->", r, r)) / (2 * m * y.shape[0])
+            if not np.isfinite(cost):
+                raise DivergenceError(learning_rate, design.max_stable_learning_rate(), epoch)
+            if on_log is not None and log_every and epoch % log_every == 0:
+                on_log(epoch, cost)
+            if cost < max_cost or epoch == epochs:
+                return epoch
+            b -= eta * r.sum(axis=1)
+            g = design.transpose_dot(r)
+            g *= eta
+            w -= g
+    raise AssertionError("unreachable")
+
+
+def jump(
+    design,
+    theta: np.ndarray,
+    y: np.ndarray,
+    learning_rate: float,
+    epochs: int,
+    max_cost: float,
+    log_every: int = 0,
+    on_log: Callable[[int, float], None] | None = None,
+) -> int:
+    """Move theta in place to where `iterate` would stop, in closed form."""
+    traj = design.trajectory(theta, y, learning_rate)
+
+    def mean_cost(k: int) -> float:
+        return float(np.mean(traj.cost(k)))
+
+    stop = first_epoch_below(mean_cost, max_cost, epochs)
+    stop = epochs if stop is None else stop
+    if not np.isfinite(mean_cost(stop)):
+        raise DivergenceError(learning_rate, design.max_stable_learning_rate())
+    if on_log is not None and log_every:
+        for k in range(0, stop + 1, log_every):
+            on_log(k, mean_cost(k))
+    theta[...] = traj.theta(stop)
+    return stop

@@ -1,0 +1,29 @@
+"""The errors a paintlr user can see; the CLI prints each as one line."""
+
+from __future__ import annotations
+
+
+class PaintlrError(Exception):
+    """Base class for every error paintlr reports to a user."""
+
+
+class DivergenceError(PaintlrError, ArithmeticError):
+    """Gradient descent blew up: the cost became NaN or infinite."""
+
+    def __init__(self, learning_rate: float, max_stable: float, epoch: int | None = None):
+        self.learning_rate = learning_rate
+        self.max_stable = max_stable
+        self.epoch = epoch
+        where = f" at epoch {epoch}" if epoch is not None else ""
+        super().__init__(
+            f"cost exploded{where}: learning rate {learning_rate:g} is not below "
+            f"the largest stable rate {max_stable:.6g}"
+        )
+
+
+class ImageError(PaintlrError):
+    """An input image that cannot be read or used."""
+
+
+class OutputError(PaintlrError):
+    """An output that cannot be written."""
