@@ -1,0 +1,36 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from paintlr.engine import first_epoch_below, one_minus_pow1m, pow1m
+
+
+@given(x=st.floats(1e-12, 1.999), k=st.integers(0, 10**6))
+def test_pow1m_matches_integer_power(x, k):
+    expected = (1.0 - x) ** k
+    assert float(pow1m(x, k)) == pytest.approx(expected, rel=1e-9, abs=1e-300)
+
+
+def test_pow1m_keeps_precision_near_one_and_sign_below_zero():
+    eta = 0.05 / 65536
+    assert float(pow1m(eta, 10**7)) == pytest.approx(np.exp(10**7 * np.log1p(-eta)), rel=1e-14)
+    assert float(pow1m(1.5, 3)) == pytest.approx(-0.125)
+    assert float(pow1m(1.5, 4)) == pytest.approx(0.0625)
+    assert float(pow1m(1.0, 0)) == 1.0 and float(pow1m(1.0, 5)) == 0.0
+
+
+def test_one_minus_pow1m_has_no_cancellation():
+    x = 1e-12
+    assert float(one_minus_pow1m(x, 3)) == pytest.approx(3e-12, rel=1e-9)
+    assert float(one_minus_pow1m(1.5, 3)) == pytest.approx(1.125)
+
+
+@given(start=st.integers(0, 10**9), threshold_at=st.integers(0, 10**9))
+def test_first_epoch_below_finds_the_boundary(start, threshold_at):
+    def cost(k):
+        return 1.0 if k < threshold_at else 0.0
+
+    hi = max(start, 1)
+    found = first_epoch_below(cost, 0.5, hi)
+    assert found == (threshold_at if threshold_at <= hi else None)
