@@ -148,31 +148,31 @@ def iterate(
     epochs: int,
     max_cost: float,
     log_every: int = 0,
-    on_log: Callable[[int, float], None] | None = None,
+    on_log: Callable[[int, float], bool | None] | None = None,
+    optimizer=None,
 ) -> int:
-    """Run batch GD in place on theta (k, d + 1) for up to `epochs` epochs.
+    """Run up to `epochs` epochs of `optimizer` (batch GD by default) in place on theta.
 
-    The cost of each state comes free with the residual the step needs; training
-    stops as soon as it is below max_cost. Returns the number of epochs run.
+    theta is (k, d + 1), bias column first. The cost of each state comes free with
+    the residual the step needs; training stops as soon as it is below max_cost,
+    or when on_log returns True. Returns the number of epochs run.
     """
+    if optimizer is None:
+        from .optimizers import GradientDescent
+
+        optimizer = GradientDescent()
     m = y.shape[1]
-    eta = learning_rate / m
-    b, w = theta[:, 0], theta[:, 1:]
     r = np.empty_like(y)
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(epochs + 1):
-            design.residual_into(w, b, y, r)
+            design.residual_into(theta[:, 1:], theta[:, 0], y, r)
             cost = float(np.einsum("ij,ij->", r, r)) / (2 * m * y.shape[0])
             if not np.isfinite(cost):
-                raise DivergenceError(learning_rate, design.max_stable_learning_rate(), epoch)
-            if on_log is not None and log_every and epoch % log_every == 0:
-                on_log(epoch, cost)
-            if cost < max_cost or epoch == epochs:
+                raise DivergenceError(learning_rate, optimizer.max_stable_learning_rate(design), epoch)
+            stop = on_log is not None and log_every and epoch % log_every == 0 and on_log(epoch, cost)
+            if stop or cost < max_cost or epoch == epochs:
                 return epoch
-            b -= eta * r.sum(axis=1)
-            g = design.transpose_dot(r)
-            g *= eta
-            w -= g
+            optimizer.step(design, theta, y, r, learning_rate)
     raise AssertionError("unreachable")
 
 
@@ -184,9 +184,9 @@ def jump(
     epochs: int,
     max_cost: float,
     log_every: int = 0,
-    on_log: Callable[[int, float], None] | None = None,
+    on_log: Callable[[int, float], bool | None] | None = None,
 ) -> int:
-    """Move theta in place to where `iterate` would stop, in closed form."""
+    """Move theta in place to where `iterate` (batch GD) would stop, in closed form."""
     traj = design.trajectory(theta, y, learning_rate)
 
     def mean_cost(k: int) -> float:
@@ -198,6 +198,8 @@ def jump(
         raise DivergenceError(learning_rate, design.max_stable_learning_rate())
     if on_log is not None and log_every:
         for k in range(0, stop + 1, log_every):
-            on_log(k, mean_cost(k))
+            if on_log(k, mean_cost(k)):
+                stop = k
+                break
     theta[...] = traj.theta(stop)
     return stop

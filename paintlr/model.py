@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import engine as _engine
-from .designs import as_design
+from .designs import OneHot, as_design
+from .optimizers import make_optimizer
 
 ENGINES = ("auto", "exact", "iterate")
 
@@ -30,9 +31,11 @@ class LinearRegressionModel:
     per feature; column j is the regression for label column j (a colour channel).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, seed: int | None = None) -> None:
         self._theta: np.ndarray | None = None  # (k, d + 1), channel-major for speed
         self._vector = False
+        self._rng = np.random.default_rng(seed)  # SGD's shuffles, reproducible by seed
+        self._optimizer = None  # kept between calls: momentum's velocity carries over
 
     def get_params(self) -> np.ndarray:
         """A copy of the parameters, shape (d + 1, k), bias row first."""
@@ -47,6 +50,7 @@ class LinearRegressionModel:
             raise ValueError(f"params must have shape (d + 1,) or (d + 1, k), got {p.shape}")
         self._vector = p.ndim == 1
         self._theta = np.ascontiguousarray(np.atleast_2d(p.T) if p.ndim == 2 else p[None, :])
+        self._optimizer = None
 
     def score(self, samples) -> np.ndarray:
         """Predictions X w + b, shape (m, k), or (m,) for a model of 1-D labels."""
@@ -74,16 +78,22 @@ class LinearRegressionModel:
         epochs: int = 10,
         max_cost: float = 0.05,
         log_every: int = 100,
-        on_log: Callable[[int, float], None] | None = None,
+        on_log: Callable[[int, float], bool | None] | None = None,
         engine: str = "auto",
+        optimizer: str = "gd",
+        batch_size: int = 1,
+        momentum: float = 0.9,
     ) -> TrainResult:
-        """Batch gradient descent as in the seed: step learning_rate / m, cost (1/2m) SSE.
+        """Gradient descent as in the seed: step learning_rate / m, cost (1/2m) SSE.
 
         Runs up to `epochs` epochs from the current parameters (zeros if none) and
         stops as soon as the cost is below `max_cost`; the cost is checked every
         epoch (the seed checked only when logging). `on_log(epoch, cost)` is called
-        for epochs 0, log_every, 2 * log_every, ... `engine="exact"` jumps there in
-        closed form, `"iterate"` runs every epoch, `"auto"` prefers exact.
+        for epochs 0, log_every, 2 * log_every, ... and may return True to stop there.
+        `optimizer`: "gd" (the seed's batch GD), "sgd" (shuffled per-sample, or
+        mini-batches of `batch_size`) or "momentum" (heavy ball with `momentum`).
+        `engine="exact"` jumps to the end in closed form (batch GD only),
+        `"iterate"` runs every epoch, `"auto"` prefers exact.
         Raises DivergenceError if the cost becomes NaN or infinite.
         """
         if engine not in ENGINES:
@@ -97,11 +107,51 @@ class LinearRegressionModel:
         if self._theta is None or self._theta.shape != (y.shape[0], design.n_features + 1):
             self._theta = np.zeros((y.shape[0], design.n_features + 1))
             self._vector = np.ndim(labels) == 1
-        exact = engine == "exact" or (engine == "auto" and hasattr(design, "trajectory"))
-        run = _engine.jump if exact else _engine.iterate
-        done = run(design, self._theta, y, learning_rate, int(epochs), max_cost, log_every, on_log)
+            self._optimizer = None
+        opt = self._optimizer_for(optimizer, batch_size, momentum)
+        if engine == "exact" and not opt.has_closed_form:
+            raise ValueError(f"the exact engine needs optimizer 'gd', not {optimizer!r}")
+        args = (design, self._theta, y, learning_rate, int(epochs), max_cost, log_every, on_log)
+        if opt.has_closed_form and engine != "iterate" and hasattr(design, "trajectory"):
+            done = _engine.jump(*args)
+        else:
+            done = _engine.iterate(*args, optimizer=opt)
         costs = self.cost(design, y.T, per_channel=True)
         return TrainResult(done, float(costs.mean()), costs, bool(costs.mean() < max_cost))
+
+    def solve(self, samples, labels) -> LinearRegressionModel:
+        """Set the parameters to the least-squares optimum, minimum-norm where not unique.
+
+        That is the point gradient descent from zero converges to. One-hot in O(n):
+        b = sum(y) / (n + 1), w = y - b. Dense: numpy.linalg.lstsq on [1, X].
+        """
+        design = as_design(samples)
+        y = self._labels(labels, design)
+        if isinstance(design, OneHot):
+            theta = np.empty((y.shape[0], design.n + 1))
+            theta[:, 0] = y.sum(axis=1) / (design.n + 1)
+            theta[:, 1:] = y - theta[:, :1]
+        else:
+            phi = np.column_stack([np.ones(design.n_samples), design.x.astype(np.float64)])
+            theta = np.linalg.lstsq(phi, y.T, rcond=None)[0].T
+        self._theta = np.ascontiguousarray(theta)
+        self._vector = np.ndim(labels) == 1
+        self._optimizer = None
+        return self
+
+    def max_stable_learning_rate(self, samples, optimizer: str = "gd", batch_size: int = 1,
+                                 momentum: float = 0.9) -> float:
+        """The learning rate at and above which `optimizer` diverges on these samples."""
+        opt = make_optimizer(optimizer, batch_size=batch_size, momentum=momentum)
+        return opt.max_stable_learning_rate(as_design(samples))
+
+    def _optimizer_for(self, name: str, batch_size: int, momentum: float):
+        current = self._optimizer
+        settings = (name, batch_size, momentum)
+        if current is None or current[0] != settings:
+            opt = make_optimizer(name, batch_size=batch_size, momentum=momentum, rng=self._rng)
+            self._optimizer = (settings, opt)
+        return self._optimizer[1]
 
     def _checked_theta(self, design) -> np.ndarray:
         if self._theta is None:
