@@ -60,6 +60,10 @@ class OneHotTrajectory:
         with np.errstate(over="ignore", invalid="ignore"):
             return (a * a * self.detail2 + g * g * self.n * self.rbar**2) / (2 * self.n)
 
+    def optimum_cost(self) -> np.ndarray:
+        """Per-channel cost at the least-squares optimum: one weight per pixel fits exactly."""
+        return np.zeros_like(self.rbar)
+
     def detail_cost(self, k: int) -> np.ndarray:
         """Per-channel cost of the residual's zero-mean part: the picture still missing."""
         with np.errstate(over="ignore", invalid="ignore"):
@@ -108,8 +112,15 @@ class EigenTrajectory:
 
     def cost(self, k: int) -> np.ndarray:
         """Per-channel cost after k epochs, in O(d)."""
+        return self._cost_at(self._z(k))
+
+    def optimum_cost(self) -> np.ndarray:
+        """Per-channel cost where GD converges: the least-squares optimum."""
+        lam = np.where(self.moving, self.lam, 1.0)
+        return self._cost_at(np.where(self.moving, self.u / lam, self.z0))
+
+    def _cost_at(self, z: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore", invalid="ignore"):
-            z = self._z(k)
             j = 0.5 * np.sum(self.lam * z * z, axis=1) - np.sum(self.u * z, axis=1) + 0.5 * self.yy
         return np.maximum(j, 0.0)  # rounding can dip below zero at the optimum
 

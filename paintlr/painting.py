@@ -1,4 +1,4 @@
-"""A painting: one-hot linear regression learning a target image, frame by frame.
+"""A painting: linear regression learning a target image, frame by frame.
 
 No I/O here: frames come out as float arrays; the CLI decides what to write.
 """
@@ -41,16 +41,20 @@ class Frame:
 
 
 class Painting:
-    """Train per-channel one-hot regression on `target` (h, w, c) and yield frames.
+    """Train per-channel linear regression on `target` (h, w, c) and yield frames.
 
-    The frame epochs are planned up front from the closed-form cost curve (the same
-    for both engines); `burst` gives fixed bursts instead.
+    `design` gives the samples for the h * w pixels (default: the seed's one-hot
+    design). For batch GD the frame epochs are planned up front from the
+    closed-form cost curve, the same for both engines; other optimizers draw a
+    frame whenever the error has fallen by another equal step. `burst` gives
+    fixed bursts of epochs instead, as in the seed.
     """
 
     def __init__(
         self,
         target: np.ndarray,
         *,
+        design=None,
         learning_rate: float = 0.05,
         init: str = "zeros",
         seed: int | None = None,
@@ -59,23 +63,32 @@ class Painting:
         frames: int = 60,
         burst: int | None = None,
         engine: str = "auto",
+        optimizer: str = "gd",
+        batch_size: int = 1,
+        momentum: float = 0.9,
+        render=None,
     ):
         if init not in INITS:
             raise ValueError(f"init must be one of {INITS}, got {init!r}")
         self.shape = target.shape
         h, w, c = target.shape
-        self.design = OneHot(h * w)
+        self.design = OneHot(h * w) if design is None else design
+        self.render = render
         self.y = np.ascontiguousarray(target.reshape(h * w, c).T, dtype=np.float64)
         self.learning_rate = learning_rate
         self.max_cost = max_cost
         self.max_epochs = max_epochs
-        self.engine = engine
-        self.model = LinearRegressionModel()
-        self.model.set_params(initial_params(self.y, init, seed).T)
-        self.max_stable_learning_rate = self.design.max_stable_learning_rate()
+        self.frames = frames
+        self.options = dict(engine=engine, optimizer=optimizer, batch_size=batch_size,
+                            momentum=momentum)
+        self.model = LinearRegressionModel(seed=seed)
+        theta = initial_params(self.y, self.design.n_features, init, seed)
+        self.model.set_params(theta.T)
+        self.max_stable_learning_rate = self.model.max_stable_learning_rate(
+            self.design, optimizer, batch_size, momentum)
 
-        theta = self.model.get_params().T
         traj = self.design.trajectory(theta, self.y, learning_rate)
+        self.optimal_costs = traj.optimum_cost()
 
         def cost(k: int) -> float:
             return float(np.mean(traj.cost(k)))
@@ -83,41 +96,90 @@ class Painting:
         def detail_cost(k: int) -> float:
             return float(np.mean(traj.detail_cost(k)))
 
-        end = threshold_epoch(cost, max_cost, max_epochs)
-        self.reaches_threshold = end is not None
-        self.planned_epochs = max_epochs if end is None else end
-        if burst is None:
+        self.planned = optimizer == "gd"
+        if self.planned:
+            end = threshold_epoch(cost, max_cost, max_epochs)
+            self.planned_epochs: int | None = max_epochs if end is None else end
+        else:
+            self.planned_epochs = None
+        if burst is not None:
+            self.epochs = burst_frames(burst, self.planned_epochs or max_epochs)
+        elif self.planned:
             self.epochs = plan_frames(cost, frames, max_cost, max_epochs, detail_cost)
         else:
-            self.epochs = burst_frames(burst, self.planned_epochs)
+            self.epochs = None
+
+    @property
+    def optimal_cost(self) -> float:
+        """Mean cost of the least-squares optimum of this design: the best it can do."""
+        return float(self.optimal_costs.mean())
+
+    def optimum(self) -> Frame:
+        """The least-squares solution as a frame, without gradient descent."""
+        model = LinearRegressionModel().solve(self.design, self.y.T)
+        return self._frame(0, model.cost(self.design, self.y.T, per_channel=True), model)
 
     def __iter__(self) -> Iterator[Frame]:
-        yield self._frame(0, self.model.cost(self.design, self.y.T, per_channel=True))
+        first = self.model.cost(self.design, self.y.T, per_channel=True)
+        yield self._frame(0, first)
+        if self.epochs is None:
+            yield from self._frames_as_error_falls(float(first.mean()))
+            return
         done = 0
         for planned in itertools.chain(self.epochs, [self.max_epochs]):
             target = min(planned, self.max_epochs)
             if done >= target:
                 continue
-            result = self.model.train(
-                self.design, self.y.T, learning_rate=self.learning_rate, epochs=target - done,
-                max_cost=self.max_cost, log_every=0, engine=self.engine,
-            )
+            result = self._train(target - done)
             done += result.epochs
             yield self._frame(done, result.channel_costs)
             if result.converged:
                 return
 
-    def _frame(self, epoch: int, costs: np.ndarray) -> Frame:
+    def _frames_as_error_falls(self, cost0: float) -> Iterator[Frame]:
+        """A frame each time the RMS error falls another 1 / (frames - 1) of the way to
+        the threshold, or when a burst has doubled the epochs run without getting there."""
+        start, goal = np.sqrt(cost0), np.sqrt(self.max_cost)
+        step = max(start - goal, 0.0) / (self.frames - 1)
+        done, rms = 0, start
+        while done < self.max_epochs:
+            level = start - step * (np.floor((start - rms) / step) + 1) if step > 0 else 0.0
+            cap = max(1, done)
+
+            def due(epoch: int, cost: float, level=level, cap=cap) -> bool:
+                return epoch > 0 and (np.sqrt(cost) <= level or epoch >= cap)
+
+            result = self._train(self.max_epochs - done, on_log=due)
+            done += result.epochs
+            rms = np.sqrt(result.cost)
+            yield self._frame(done, result.channel_costs)
+            if result.converged:
+                return
+
+    def _train(self, epochs: int, on_log=None):
+        return self.model.train(self.design, self.y.T, learning_rate=self.learning_rate,
+                                epochs=epochs, max_cost=self.max_cost, log_every=1 if on_log else 0,
+                                on_log=on_log, **self.options)
+
+    def _frame(self, epoch: int, costs: np.ndarray, model: LinearRegressionModel | None = None) -> Frame:
+        model = self.model if model is None else model
+        if self.render is not None:
+            return Frame(epoch, costs, self.render(model))
         h, w, c = self.shape
-        return Frame(epoch, costs, self.model.score(self.design).reshape(h, w, c))
+        return Frame(epoch, costs, model.score(self.design).reshape(h, w, c))
 
 
-def initial_params(y: np.ndarray, init: str, seed: int | None) -> np.ndarray:
-    """Starting parameters (c, n + 1) for targets y (c, n): black, flat mean colour, or noise."""
-    c, n = y.shape
-    theta = np.zeros((c, n + 1))
+def initial_params(y: np.ndarray, d: int, init: str, seed: int | None) -> np.ndarray:
+    """Starting parameters (c, d + 1) for targets y (c, n): zeros, the mean colour, or noise.
+
+    On the one-hot design these paint black, a flat mean colour, or uniform noise.
+    """
+    c = y.shape[0]
+    theta = np.zeros((c, d + 1))
     if init == "mean":
         theta[:, 0] = y.mean(axis=1)
     elif init == "random":
-        theta[:, 1:] = np.random.default_rng(seed).random((c, n))
+        theta[:, 1:] = np.random.default_rng(seed).random((c, d))
+        if d != y.shape[1]:
+            theta[:, 1:] = (theta[:, 1:] - 0.5) / np.sqrt(d)  # small weights for dense features
     return theta

@@ -7,7 +7,7 @@ from paintlr.schedule import burst_frames, geometric_frames, plan_frames
 
 def trajectory_costs(n=4096, rate=0.05, seed=0):
     y = np.random.default_rng(seed).random((3, n))
-    traj = OneHot(n).trajectory(initial_params(y, "zeros", None), y, rate)
+    traj = OneHot(n).trajectory(initial_params(y, n, "zeros", None), y, rate)
     return (lambda k: float(traj.cost(k).mean())), (lambda k: float(traj.detail_cost(k).mean()))
 
 
