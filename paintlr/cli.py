@@ -16,6 +16,7 @@ from . import __version__
 from .errors import PaintlrError
 
 EXIT_INTERRUPTED = 130
+MAX_FRAMES = 2000  # frames are held in memory until the animation is written
 
 
 class PaintlrGroup(click.Group):
@@ -48,6 +49,56 @@ def cli() -> None:
     """Watch linear regression learn a picture, frame by frame."""
 
 
+def _options(*decorators):
+    def apply(f):
+        for d in reversed(decorators):
+            f = d(f)
+        return f
+    return apply
+
+
+image_options = _options(
+    click.argument("photo", type=click.Path(dir_okay=False)),
+    click.option("--size", type=click.IntRange(min=1), default=256, show_default=True,
+                 help="Shrink the long side to this many pixels (never enlarges)."),
+    click.option("--background", default="white", show_default=True,
+                 help="Colour under transparent pixels (a name or #rrggbb)."),
+)
+
+training_options = _options(
+    click.option("--init", type=click.Choice(["zeros", "mean", "random"]), default="zeros",
+                 show_default=True, help="Starting weights: black, flat mean colour, or noise."),
+    click.option("--seed", type=int, default=None,
+                 help="Random seed for --init random and the SGD shuffle."),
+    click.option("--optimizer", type=click.Choice(["gd", "sgd", "momentum"]), default="gd",
+                 show_default=True, help="Batch GD (the seed's), shuffled SGD, or heavy-ball momentum."),
+    click.option("--batch-size", type=click.IntRange(min=1), default=1, show_default=True,
+                 help="Samples per SGD step (1 = per-sample SGD)."),
+    click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.9,
+                 show_default=True, help="Momentum coefficient for --optimizer momentum."),
+    click.option("--max-cost", type=click.FloatRange(min=0, min_open=True), default=1e-4,
+                 show_default=True, help="Stop when the cost falls below this (1e-4 is about 37 dB)."),
+    click.option("--max-epochs", type=click.IntRange(min=1), default=10**9, show_default=True,
+                 help="Stop here even if the cost is still above --max-cost."),
+    click.option("--engine", type=click.Choice(["auto", "exact", "iterate"]), default="auto",
+                 show_default=True, help="exact jumps in closed form (gd only); iterate runs every epoch."),
+)
+
+learning_rate_option = click.option(
+    "--learning-rate", type=click.FloatRange(min=0, min_open=True), default=0.05, show_default=True,
+    help="Gradient-descent learning rate (GD step = rate / pixels).")
+
+
+def _check_writable(path: str, photo: str, hint: str) -> None:
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise click.BadParameter(f"{path}: folder {folder} does not exist", param_hint=hint)
+    if not os.access(folder, os.W_OK):
+        raise click.BadParameter(f"{path}: folder {folder} is not writable", param_hint=hint)
+    if Path(path).exists() and Path(photo).exists() and Path(path).samefile(photo):
+        raise click.BadParameter(f"{path}: refusing to overwrite the input", param_hint=hint)
+
+
 def _check_outputs(outputs: tuple[str, ...], photo: str) -> list[str]:
     from .animation import output_kind
 
@@ -56,41 +107,61 @@ def _check_outputs(outputs: tuple[str, ...], photo: str) -> list[str]:
             output_kind(out)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
-        folder = Path(out).parent
-        if not folder.is_dir():
-            raise click.BadParameter(f"{out}: folder {folder} does not exist", param_hint="'-o'")
-        if not os.access(folder, os.W_OK):
-            raise click.BadParameter(f"{out}: folder {folder} is not writable", param_hint="'-o'")
-        if Path(out).exists() and Path(photo).exists() and Path(out).samefile(photo):
-            raise click.BadParameter(f"{out}: refusing to overwrite the input", param_hint="'-o'")
+        _check_writable(out, photo, "'-o' / '--output'")
     return list(outputs)
 
 
+def _check_log(log_path: str | None, photo: str) -> None:
+    if log_path is None:
+        return
+    if Path(log_path).suffix.lower() != ".csv":
+        raise click.BadParameter(f"{log_path}: the log must be a .csv file", param_hint="'--log'")
+    _check_writable(log_path, photo, "'--log'")
+
+
+def _load(photo: str, size: int, background: str):
+    from .image import load_image, parse_colour
+
+    try:
+        parse_colour(background)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--background'") from None
+    return load_image(photo, size, background)
+
+
+def _painting(target, learning_rate, init, seed, optimizer, batch_size, momentum, max_cost,
+              max_epochs, engine, frames=60, burst=None):
+    from .painting import Painting
+
+    if engine == "exact" and optimizer != "gd":
+        raise click.BadParameter(f"the exact engine needs --optimizer gd, not {optimizer}",
+                                 param_hint="'--engine'")
+    return Painting(target, learning_rate=learning_rate, init=init, seed=seed, max_cost=max_cost,
+                    max_epochs=max_epochs, frames=frames, burst=burst, engine=engine,
+                    optimizer=optimizer, batch_size=batch_size, momentum=momentum)
+
+
+def _warn_unstable(painting, learning_rate: float, optimizer: str) -> None:
+    limit = painting.max_stable_learning_rate
+    if learning_rate >= limit:
+        click.echo(f"paintlr: warning: learning rate {learning_rate:g} is at or above the largest "
+                   f"stable rate {limit:.6g} for {optimizer}; the cost will explode", err=True)
+
+
 @cli.command()
-@click.argument("photo", type=click.Path(dir_okay=False))
+@image_options
 @click.option("-o", "--output", "outputs", multiple=True, metavar="FILE",
               help="Output file, repeatable; the extension picks the format: .gif/.webp/.apng "
                    "animation, .png/.jpg final image, a name with %04d one file per frame. "
                    "[default: PHOTO's stem + .gif]")
-@click.option("--size", type=click.IntRange(min=1), default=256, show_default=True,
-              help="Shrink the long side to this many pixels (never enlarges).")
-@click.option("--background", default="white", show_default=True,
-              help="Colour under transparent pixels (a name or #rrggbb).")
-@click.option("--init", type=click.Choice(["zeros", "mean", "random"]), default="zeros",
-              show_default=True, help="Starting weights: black, flat mean colour, or noise.")
-@click.option("--seed", type=int, default=None, help="Random seed for --init random.")
-@click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True), default=0.05,
-              show_default=True, help="Gradient-descent learning rate (step = rate / pixels).")
-@click.option("--max-cost", type=click.FloatRange(min=0, min_open=True), default=1e-4,
-              show_default=True, help="Stop when the cost falls below this (1e-4 is about 37 dB).")
-@click.option("--max-epochs", type=click.IntRange(min=1), default=10**9, show_default=True,
-              help="Stop here even if the cost is still above --max-cost.")
+@learning_rate_option
+@training_options
+@click.option("--solver", type=click.Choice(["gd", "exact"]), default="gd", show_default=True,
+              help="gd trains frame by frame; exact writes the least-squares optimum directly.")
 @click.option("--frames", type=click.IntRange(min=2), default=60, show_default=True,
               help="About this many frames, evenly spread over the fall of the error.")
 @click.option("--burst", type=click.IntRange(min=1), default=None,
               help="Fixed bursts of this many epochs per frame instead (as in the seed).")
-@click.option("--engine", type=click.Choice(["auto", "exact", "iterate"]), default="auto",
-              show_default=True, help="exact jumps in closed form; iterate runs every epoch.")
 @click.option("--fps", type=click.FloatRange(min=0, min_open=True, max=100), default=20,
               show_default=True, help="Animation frames per second.")
 @click.option("--scale", type=click.IntRange(min=1, max=64), default=1, show_default=True,
@@ -100,42 +171,34 @@ def _check_outputs(outputs: tuple[str, ...], photo: str) -> list[str]:
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
               help="Write epoch, cost per channel and PSNR for every frame to this CSV.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
-def learn(photo, outputs, size, background, init, seed, learning_rate, max_cost, max_epochs,
-          frames, burst, engine, fps, scale, dither, log_path, quiet) -> None:
-    """Learn PHOTO with one-hot linear regression and write the progress as an animation."""
+def learn(photo, outputs, size, background, learning_rate, init, seed, optimizer, batch_size,
+          momentum, max_cost, max_epochs, engine, solver, frames, burst, fps, scale, dither,
+          log_path, quiet) -> None:
+    """Learn PHOTO with linear regression and write the progress as an animation."""
     started = time.perf_counter()
     outputs = _check_outputs(outputs or (Path(photo).stem + ".gif",), photo)
-    if log_path is not None:
-        _check_outputs((), photo)
-        if Path(log_path).suffix.lower() != ".csv":
-            raise click.BadParameter(f"{log_path}: the log must be a .csv file", param_hint="'--log'")
-        if not os.access(Path(log_path).parent, os.W_OK):
-            raise click.BadParameter(f"{log_path}: folder is not writable", param_hint="'--log'")
-    try:
-        from .image import parse_colour
-
-        parse_colour(background)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="'--background'") from None
+    _check_log(log_path, photo)
+    target = _load(photo, size, background)
 
     from .animation import write_outputs
-    from .image import load_image, to_uint8
-    from .painting import Painting
+    from .image import to_uint8
 
-    target = load_image(photo, size, background)
-    painting = Painting(target, learning_rate=learning_rate, init=init, seed=seed,
-                        max_cost=max_cost, max_epochs=max_epochs, frames=frames, burst=burst,
-                        engine=engine)
-    if learning_rate >= painting.max_stable_learning_rate:
-        click.echo(f"paintlr: warning: learning rate {learning_rate:g} is at or above the largest "
-                   f"stable rate {painting.max_stable_learning_rate:.6g}; the cost will explode",
-                   err=True)
+    painting = _painting(target, learning_rate, init, seed, optimizer, batch_size, momentum,
+                         max_cost, max_epochs, engine, frames, burst)
+    if burst is not None and painting.planned_epochs and painting.planned_epochs // burst > MAX_FRAMES:
+        raise click.BadParameter(
+            f"--burst {burst} would make about {painting.planned_epochs // burst:,} frames "
+            f"(the run needs {painting.planned_epochs:,} epochs); use a larger --burst or --frames",
+            param_hint="'--burst'")
+    if solver == "gd":
+        _warn_unstable(painting, learning_rate, optimizer)
     images, rows, interrupted = [], [], False
     bar = _progress(painting.planned_epochs, quiet)
     try:
-        for frame in painting:
+        for frame in [painting.optimum()] if solver == "exact" else painting:
             images.append(to_uint8(frame.image))
-            rows.append((frame.epoch, frame.cost, *frame.channel_costs, frame.psnr))
+            rows.append((frame.epoch, frame.cost, *frame.channel_costs, frame.psnr,
+                         frame.cost - painting.optimal_cost))
             bar.update(frame.epoch - bar.n)
             bar.set_postfix_str(f"cost {frame.cost:.3g}, {frame.psnr:.1f} dB", refresh=False)
     except KeyboardInterrupt:
@@ -148,13 +211,14 @@ def learn(photo, outputs, size, background, init, seed, learning_rate, max_cost,
     if log_path is not None:
         _write_log(log_path, rows, target.shape[2])
         written.append(log_path)
-    epoch, cost, psnr = rows[-1][0], rows[-1][1], rows[-1][-1]
-    if not interrupted and cost >= max_cost:
+    epoch, cost, psnr, excess = rows[-1][0], rows[-1][1], rows[-1][-2], rows[-1][-1]
+    if not interrupted and solver == "gd" and cost >= max_cost:
         click.echo(f"paintlr: warning: stopped at --max-epochs {max_epochs} with cost {cost:.3g} "
                    f"still above --max-cost {max_cost:g}", err=True)
     if not quiet:
         shown = written if len(written) <= 3 else [*written[:2], f"... ({len(written)} files)"]
-        click.echo(f"{epoch:,} epochs, cost {cost:.3g}, PSNR {psnr:.2f} dB, "
+        what = "least-squares solution" if solver == "exact" else f"{epoch:,} epochs"
+        click.echo(f"{what}, cost {cost:.3g} (optimum {cost - excess:.3g}), PSNR {psnr:.2f} dB, "
                    f"{time.perf_counter() - started:.2f} s, {len(images)} frames -> "
                    f"{', '.join(shown)}")
     if interrupted:
@@ -162,10 +226,115 @@ def learn(photo, outputs, size, background, init, seed, learning_rate, max_cost,
         sys.exit(EXIT_INTERRUPTED)
 
 
-def _progress(total: int, quiet: bool):
+@cli.command()
+@image_options
+@learning_rate_option
+@training_options
+def info(photo, size, background, learning_rate, init, seed, optimizer, batch_size, momentum,
+         max_cost, max_epochs, engine) -> None:
+    """Show PHOTO's working size, the stable learning rates, and how long learning will take."""
+    target = _load(photo, size, background)
+    painting = _painting(target, learning_rate, init, seed, optimizer, batch_size, momentum,
+                         max_cost, max_epochs, engine)
+
+    from .forecast import epochs_to_threshold, seconds_per_epoch, seconds_per_jump
+    from .painting import psnr
+
+    h, w, c = target.shape
+    limit = painting.max_stable_learning_rate
+    epochs, exact = epochs_to_threshold(painting)
+    lines = [
+        f"image          {photo}: {w} x {h} = {w * h:,} pixels, {c} channel{'s' * (c > 1)}",
+        f"design         one-hot, {w * h + 1:,} weights per channel",
+        f"optimizer      {optimizer}" + (f", batch size {batch_size}" if optimizer == "sgd" else "")
+        + (f", momentum {momentum:g}" if optimizer == "momentum" else ""),
+        f"stable rates   learning rate < {limit:.6g}",
+        f"best possible  cost {painting.optimal_cost:.3g} (least-squares optimum, "
+        f"{psnr(painting.optimal_cost):.1f} dB)",
+    ]
+    if learning_rate >= limit:
+        lines.append(f"learning rate  {learning_rate:g}: at or above the limit, the cost explodes")
+    elif epochs is None:
+        lines.append(f"learning rate  {learning_rate:g}: does not reach cost {max_cost:g} "
+                     f"within {max_epochs:,} epochs")
+    else:
+        per_epoch = seconds_per_epoch(painting)
+        lines.append(f"learning rate  {learning_rate:g}: {'' if exact else 'about '}{epochs:,} epochs "
+                     f"to cost {max_cost:g} ({psnr(max_cost):.1f} dB)")
+        lines.append(f"iterate        {per_epoch * 1e3:.3g} ms per epoch, about "
+                     f"{_duration(per_epoch * epochs)} to the threshold")
+        if optimizer == "gd" and engine != "iterate":
+            lines.append(f"exact engine   {seconds_per_jump(painting) * 1e3:.3g} ms per frame, "
+                         f"any number of epochs")
+    click.echo("\n".join(lines))
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.3g} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.3g} min"
+    if seconds < 172800:
+        return f"{seconds / 3600:.3g} h"
+    return f"{seconds / 86400:.3g} days"
+
+
+@cli.command()
+@image_options
+@click.option("-o", "--output", default=None, metavar="FILE",
+              help="Animation to write (.gif, .webp or .apng). [default: PHOTO's stem + -sweep.gif]")
+@click.option("--learning-rate", "learning_rates", type=click.FloatRange(min=0, min_open=True),
+              multiple=True, help="A learning rate to compare; repeatable. [default: 0.05 0.5 2.5]")
+@click.option("--optimizer", "optimizers", type=click.Choice(["gd", "sgd", "momentum"]),
+              multiple=True, help="An optimizer to compare; repeatable. [default: gd]")
+@click.option("--init", type=click.Choice(["zeros", "mean", "random"]), default="zeros",
+              show_default=True, help="Starting weights for every run.")
+@click.option("--seed", type=int, default=None, help="Random seed (--init random, SGD shuffle).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.9, show_default=True)
+@click.option("--max-cost", type=click.FloatRange(min=0, min_open=True), default=1e-4, show_default=True)
+@click.option("--max-epochs", type=click.IntRange(min=1), default=10**9, show_default=True)
+@click.option("--frames", type=click.IntRange(min=2), default=60, show_default=True)
+@click.option("--fps", type=click.FloatRange(min=0, min_open=True, max=100), default=20, show_default=True)
+@click.option("--scale", type=click.IntRange(min=1, max=64), default=1, show_default=True)
+@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+def sweep(photo, size, background, output, learning_rates, optimizers, init, seed, batch_size,
+          momentum, max_cost, max_epochs, frames, fps, scale, quiet) -> None:
+    """Compare learning rates and optimizers side by side in one animation of PHOTO."""
+    started = time.perf_counter()
+    output = output or Path(photo).stem + "-sweep.gif"
+    _check_outputs((output,), photo)
+    from .animation import output_kind
+
+    if output_kind(output) != "animation":
+        raise click.BadParameter(f"{output}: a sweep is an animation (.gif, .webp or .apng)",
+                                 param_hint="'-o'")
+    target = _load(photo, size, background)
+
+    from .animation import write_animation
+    from .panels import compose
+    from .sweep import sweep as run_sweep
+
+    runs = [(f"{opt} lr {lr:g}", {"learning_rate": lr, "optimizer": opt})
+            for opt in optimizers or ("gd",) for lr in learning_rates or (0.05, 0.5, 2.5)]
+    common = dict(init=init, seed=seed, max_cost=max_cost, batch_size=batch_size, momentum=momentum)
+    images, panels = [], []
+    try:
+        for panels in run_sweep(target, runs, frames=frames, max_epochs=max_epochs, **common):
+            images.append(compose(panels, scale))
+    except KeyboardInterrupt:
+        if not images:
+            raise
+    write_animation(output, images, fps=fps)
+    if not quiet:
+        states = ", ".join(f"{p.label}: {p.status} at epoch {p.epoch:,}" for p in panels)
+        click.echo(f"{len(images)} frames, {time.perf_counter() - started:.2f} s -> {output} ({states})")
+
+
+def _progress(total: int | None, quiet: bool):
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="epoch", unit_scale=True, disable=quiet, leave=False,
+    return tqdm(total=total, unit="epoch", unit_scale=True, disable=True if quiet else None, leave=False,
                 dynamic_ncols=True, file=sys.stderr)
 
 
@@ -178,7 +347,7 @@ def _write_log(path: str, rows: list[tuple], channels: int) -> None:
     names = ["L"] if channels == 1 else ["R", "G", "B"]
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\n")
-    out.writerow(["epoch", "cost", *(f"cost_{c}" for c in names), "psnr_db"])
+    out.writerow(["epoch", "cost", *(f"cost_{c}" for c in names), "psnr_db", "excess_cost"])
     for epoch, *values in rows:
         out.writerow([epoch, *(f"{v:.9g}" for v in values)])
     atomic_save(path, lambda tmp: Path(tmp).write_text(buf.getvalue()))

@@ -88,6 +88,7 @@ class Painting:
             self.design, optimizer, batch_size, momentum)
 
         traj = self.design.trajectory(theta, self.y, learning_rate)
+        self.trajectory = traj  # batch GD's closed-form path from the start
         self.optimal_costs = traj.optimum_cost()
 
         def cost(k: int) -> float:

@@ -36,13 +36,14 @@ def plan_frames(
     if end == 0:
         return []
     if detail_cost is None:
-        epochs = _even_rms_steps(cost, frames - 1, end)
+        parts = [_even_rms_steps(cost, frames - 1, end)]
     else:
         overall = max(1, (frames - 1) // 6)
-        epochs = _even_rms_steps(cost, overall, end) | _even_rms_steps(detail_cost, frames - 1 - overall, end)
-    if epochs is None:
+        parts = [_even_rms_steps(cost, overall, end),
+                 _even_rms_steps(detail_cost, frames - 1 - overall, end)]
+    if any(part is None for part in parts):
         return geometric_frames(frames, end)
-    return sorted(epochs | {end})
+    return sorted(set().union(*parts) | {end})
 
 
 def _even_rms_steps(cost: Callable[[int], float], steps: int, end: int) -> set[int] | None:

@@ -1,0 +1,43 @@
+"""Draw sweep panels side by side, each captioned with its settings, epoch and cost."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from .image import to_uint8
+
+CAPTION_LINES = 3
+DIVERGED = (200, 30, 30)
+
+
+def compose(panels, scale: int = 1) -> np.ndarray:
+    """One uint8 RGB image (h, w, 3): the panels in a row with a caption under each."""
+    font = ImageFont.load_default()
+    line = _line_height(font)
+    h, w = panels[0].image.shape[:2]
+    w, h = w * scale, h * scale
+    gap = 4
+    canvas = Image.new("RGB", (len(panels) * (w + gap) - gap, h + CAPTION_LINES * line + 6), "white")
+    draw = ImageDraw.Draw(canvas)
+    for i, p in enumerate(panels):
+        x = i * (w + gap)
+        if p.status == "diverged":
+            tile = Image.new("RGB", (w, h), DIVERGED)
+        else:
+            rgb = to_uint8(np.broadcast_to(p.image, (*p.image.shape[:2], 3)))
+            tile = Image.fromarray(rgb).resize((w, h), Image.Resampling.NEAREST)
+        canvas.paste(tile, (x, 0))
+        cost = "exploded" if p.status == "diverged" else f"cost {p.cost:.2e}"
+        epoch = f"epoch {p.epoch:,}" + (" done" if p.status == "converged" else "")
+        if p.status == "diverged":
+            epoch = f"diverged by {p.epoch:,}"
+        for j, text in enumerate((p.label, epoch, cost)):
+            fill = DIVERGED if p.status == "diverged" and j else (0, 0, 0)
+            draw.text((x + 2, h + 3 + j * line), text, fill=fill, font=font)
+    return np.asarray(canvas)
+
+
+def _line_height(font) -> int:
+    box = font.getbbox("Ag")
+    return box[3] - box[1] + 4

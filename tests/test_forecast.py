@@ -1,0 +1,41 @@
+import numpy as np
+import pytest
+
+from paintlr.forecast import epochs_to_threshold, seconds_per_epoch
+from paintlr.painting import Painting
+
+TARGET = np.random.default_rng(3).random((16, 16, 3))
+
+
+def run_length(**options):
+    frames = list(Painting(TARGET, **options))
+    assert frames[-1].cost < 1e-4
+    return frames[-1].epoch
+
+
+def test_gd_forecast_is_exact():
+    painting = Painting(TARGET, learning_rate=0.5)
+    epochs, exact = epochs_to_threshold(painting)
+    assert exact and epochs == run_length(learning_rate=0.5)
+
+
+@pytest.mark.parametrize("options", [{"optimizer": "momentum", "learning_rate": 0.2},
+                                     {"optimizer": "sgd", "learning_rate": 0.05, "seed": 1},
+                                     {"optimizer": "sgd", "learning_rate": 0.2, "batch_size": 4,
+                                      "seed": 1}])
+def test_other_optimizers_are_estimated_within_a_fifth(options):
+    epochs, exact = epochs_to_threshold(Painting(TARGET, **options))
+    assert not exact
+    assert epochs == pytest.approx(run_length(**options), rel=0.2)
+
+
+def test_unstable_or_unreachable_has_no_forecast():
+    assert epochs_to_threshold(Painting(TARGET, learning_rate=2.5))[0] is None
+    assert epochs_to_threshold(Painting(TARGET, learning_rate=0.05, max_epochs=10))[0] is None
+
+
+def test_seconds_per_epoch_is_measured_without_touching_the_model():
+    painting = Painting(TARGET, optimizer="sgd")
+    before = painting.model.get_params()
+    assert seconds_per_epoch(painting) > 0
+    np.testing.assert_array_equal(painting.model.get_params(), before)
