@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from .errors import OutputError
+
 ANIMATIONS = {".gif": "GIF", ".webp": "WEBP", ".apng": "PNG"}
 STILLS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
 PLACEHOLDER = re.compile(r"%(0?\d+)?d")
@@ -29,9 +31,14 @@ def output_kind(path: str | os.PathLike) -> str:
     """
     name = os.fspath(path)
     ext = Path(name).suffix.lower()
-    if PLACEHOLDER.search(name):
-        if len(PLACEHOLDER.findall(name.replace("%%", ""))) != 1:
-            raise ValueError(f"{name}: use exactly one placeholder such as %04d")
+    if PLACEHOLDER.search(name.replace("%%", "")):
+        try:
+            name % 0  # a stray % fails here, not after training
+            valid = len(PLACEHOLDER.findall(name.replace("%%", ""))) == 1
+        except (TypeError, ValueError):
+            valid = False
+        if not valid:
+            raise ValueError(f"{name}: use exactly one placeholder such as %04d, and %% for a %")
         if ext not in STILLS:
             raise ValueError(f"{name}: frame files must end in {', '.join(sorted(STILLS))}")
         return "sequence"
@@ -44,9 +51,17 @@ def output_kind(path: str | os.PathLike) -> str:
 
 
 def atomic_save(path: str | os.PathLike, save: Callable[[str], None]) -> None:
-    """Call save(tmp) on a temporary file beside `path`, then rename it into place."""
+    """Call save(tmp) on a temporary file beside `path`, then rename it into place.
+
+    On any failure the temporary file is removed and `path` is left as it was; an
+    operating-system error (full disk, missing folder, a directory in the way) is
+    raised as OutputError, whose message fits on one line.
+    """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
     os.close(fd)
     try:
         save(tmp)
@@ -54,8 +69,10 @@ def atomic_save(path: str | os.PathLike, save: Callable[[str], None]) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file normal permissions
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
         raise
 
 
@@ -79,10 +96,23 @@ def shared_palette(frames: Sequence[np.ndarray], samples: int = 8) -> Image.Imag
     return Image.fromarray(montage).quantize(256, method=Image.Quantize.MEDIANCUT)
 
 
+GREY_PALETTE = [v for i in range(256) for v in (i, i, i)]
+
+
 def gif_frames(frames: Sequence[np.ndarray], scale: int = 1, dither: bool = False) -> list[Image.Image]:
-    """Palette images for a GIF: grey frames as they are, colour frames on a shared palette."""
+    """Palette images for a GIF: grey frames on a grey ramp, colour frames on a shared palette.
+
+    Every image returned has the same palette; pass it to Pillow as `palette=` so
+    that the GIF has one global colour table and no per-frame tables.
+    """
     if frames[0].ndim == 2 or frames[0].shape[2] == 1:
-        return [_scaled(_image(f), scale) for f in frames]
+        images = []
+        for f in frames:
+            im = Image.fromarray(np.ascontiguousarray(f.reshape(f.shape[:2])))
+            im = Image.frombytes("P", im.size, im.tobytes())
+            im.putpalette(GREY_PALETTE)
+            images.append(_scaled(im, scale))
+        return images
     palette = shared_palette(frames)
     mode = Image.Dither.FLOYDSTEINBERG if dither else Image.Dither.NONE
     return [_scaled(Image.fromarray(f).quantize(palette=palette, dither=mode), scale) for f in frames]
@@ -98,11 +128,14 @@ def write_animation(path, frames: Sequence[np.ndarray], *, fps: float = 20, scal
                     dither: bool = False) -> None:
     """Write uint8 frames (h, w[, c]) as a looping animation chosen by the extension."""
     fmt = ANIMATIONS[Path(path).suffix.lower()]
+    extra: dict = {}
     if fmt == "GIF":
         images = gif_frames(frames, scale, dither)
+        extra["palette"] = images[0].getpalette()  # one global table, no local ones
     else:
         images = [_scaled(_image(f), scale) for f in frames]
-    extra = {"lossless": False, "quality": 90} if fmt == "WEBP" else {}
+    if fmt == "WEBP":
+        extra.update(lossless=False, quality=90)
     atomic_save(path, lambda tmp: images[0].save(
         tmp, format=fmt, save_all=True, append_images=images[1:],
         duration=durations(len(images), fps), loop=0, **extra,

@@ -65,6 +65,8 @@ def load_image(path: str | Path, size: int | None = 256, background: str = "whit
 def _to_array(im: Image.Image, size: int | None, bg: tuple[int, int, int]) -> np.ndarray:
     if im.width < 1 or im.height < 1:
         raise ImageError("image has no pixels")
+    if im.mode in WIDE_MODES:
+        return _wide_to_array(im, size, bg)
     grey = im.mode in GREY_MODES or (im.mode == "P" and _palette_is_grey(im))
     has_alpha = im.mode in ("RGBA", "LA", "La", "PA", "RGBa") or "transparency" in im.info
     if has_alpha:
@@ -73,8 +75,6 @@ def _to_array(im: Image.Image, size: int | None, bg: tuple[int, int, int]) -> np
         flat.alpha_composite(rgba)
         grey = grey and bg[0] == bg[1] == bg[2]
         im = flat.convert("L" if grey else "RGB")
-    elif im.mode in WIDE_MODES:
-        return _shrink_wide(im, size)
     else:
         im = im.convert("L" if grey else "RGB")
     im = _shrink(im, size)
@@ -95,12 +95,29 @@ def _shrink(im: Image.Image, size: int | None) -> Image.Image:
     return im.resize(new, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
-def _shrink_wide(im: Image.Image, size: int | None) -> np.ndarray:
-    """16-bit and float grey images keep their precision: scaled to [0, 1] in float."""
+def _wide_to_array(im: Image.Image, size: int | None, bg: tuple[int, int, int]) -> np.ndarray:
+    """16-bit and float grey images keep their precision: scaled to [0, 1] in float.
+
+    Pillow's conversions from these modes to L or RGBA clip at 255 instead of
+    scaling, so a transparent colour key (a PNG tRNS chunk) is composited here.
+    """
     full = 1.0 if im.mode == "F" else 65535.0
-    f = _shrink(im.convert("F"), size)
-    a = np.clip(np.asarray(f, dtype=np.float64) / full, 0.0, 1.0)
-    return a[:, :, None]
+    grey = np.clip(np.asarray(im.convert("F"), dtype=np.float64) / full, 0.0, 1.0)
+    key = im.info.get("transparency")
+    if isinstance(key, (int, float)):
+        transparent = np.asarray(im) == key
+        values = bg[:1] if bg[0] == bg[1] == bg[2] else bg
+        channels = [np.where(transparent, v / 255.0, grey) for v in values]
+    else:
+        channels = [grey]
+    return np.stack([_shrink_float(c, size) for c in channels], axis=2)
+
+
+def _shrink_float(a: np.ndarray, size: int | None) -> np.ndarray:
+    if size is None or max(a.shape) <= size:
+        return a
+    f = _shrink(Image.fromarray(a.astype(np.float32)), size)
+    return np.clip(np.asarray(f, dtype=np.float64), 0.0, 1.0)
 
 
 def to_uint8(image: np.ndarray) -> np.ndarray:

@@ -1,0 +1,615 @@
+"""The paintlr command line: bad input, outputs, the log, interruption, a real photo."""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import itertools
+import math
+import os
+import pty
+import re
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from conftest import (
+    REPO,
+    assert_one_line_error,
+    colour_array,
+    gif_structure,
+    listing,
+    png_bytes_claiming,
+    psnr_db,
+    read_frames,
+    run_paintlr,
+)
+from PIL import Image
+
+import paintlr
+import paintlr.image as image_mod
+from paintlr.cli import cli
+from paintlr.image import load_image
+
+SUMMARY = re.compile(r"^[\d,]+ epochs, cost [^,]+, PSNR [\d.]+ dB, [\d.]+ s, (\d+) frames -> (.+)$")
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch, photo):
+    """Run in tmp_path, which holds photo.png (12 x 16 colour)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoke(*args):
+    """The CLI in-process, through the group's main() as the console script calls it."""
+    result = CliRunner().invoke(cli, [str(a) for a in args], prog_name="paintlr")
+    # anything but a clean exit would be an exception that escaped main()
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exc_info
+    return result
+
+
+def read_log(path) -> list[dict[str, str]]:
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+def make(tmp_path: Path, name: str, content: bytes | None = None) -> None:
+    if content is None:
+        (tmp_path / name).mkdir()
+    else:
+        (tmp_path / name).write_bytes(content)
+
+
+def png_prefix(tmp_path: Path) -> bytes:
+    data = (tmp_path / "photo.png").read_bytes()
+    return data[: len(data) // 2]
+
+
+def jpg_prefix(_tmp_path: Path) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    Image.fromarray(colour_array(64, 64)).save(buf, format="JPEG")
+    return buf.getvalue()[: len(buf.getvalue()) // 2]
+
+
+BAD_IMAGES = {  # name -> file content (None: a directory); all exit 1 except the directory
+    "missing.png": "absent",
+    "folder.png": None,
+    "empty.png": b"",
+    "text.png": b"hello, I am not a picture\n",
+    "truncated.png": png_prefix,
+    "truncated.jpg": jpg_prefix,
+    "bomb.png": png_bytes_claiming(100_000, 100_000),
+}
+
+
+@pytest.mark.parametrize("name", BAD_IMAGES)
+def test_bad_image_is_one_line_and_writes_nothing(workdir, name):
+    content = BAD_IMAGES[name]
+    if content != "absent":
+        make(workdir, name, content(workdir) if callable(content) else content)
+    before = listing(workdir)
+    result = invoke("learn", name, "-o", "out.gif", "-o", "out.png", "--log", "out.csv")
+    # a directory is refused by click's argument check, a usage error; the rest are images
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr,
+                          2 if name == "folder.png" else 1)
+    assert name in result.stderr
+    assert listing(workdir) == before
+
+
+def test_decompression_bomb_limit_in_process(workdir, monkeypatch):
+    monkeypatch.setattr(image_mod, "MAX_PIXELS", 50)  # photo.png has 192 pixels
+    result = invoke("learn", "photo.png", "-o", "out.gif")
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1)
+    assert "too large" in result.stderr
+    assert listing(workdir) == {"photo.png"}
+
+
+BAD_FLAGS = [
+    ["--learning-rate", "0"], ["--learning-rate", "-1"], ["--learning-rate", "abc"],
+    ["--size", "0"], ["--size", "-5"], ["--burst", "0"], ["--frames", "1"], ["--fps", "0"],
+    ["--fps", "-3"], ["--max-cost", "0"], ["--max-cost", "-1e-4"], ["--max-epochs", "0"],
+    ["--scale", "0"], ["--background", "no-such-colour"], ["--background", "#12345"],
+    ["--init", "ones"], ["--engine", "magic"], ["--seed", "x"], ["--no-such-flag"],
+    ["-o", "out.tif"], ["-o", "out"], ["-o", "frames_%d_%d.png"], ["-o", "50%_%03d.png"],
+    ["-o", "missing-folder/out.gif"], ["-o", "photo.png"], ["-o", "./sub/../photo.png"],
+    ["--log", "log.txt"], ["--log", "missing-folder/log.csv"],
+]
+
+
+@pytest.mark.parametrize("flags", BAD_FLAGS, ids=" ".join)
+def test_bad_flag_is_a_usage_error(workdir, flags):
+    (workdir / "sub").mkdir()
+    before = listing(workdir)
+    original = (workdir / "photo.png").read_bytes()
+    result = invoke("learn", "photo.png", "-o", "ok.gif", *flags)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    assert listing(workdir) == before
+    assert (workdir / "photo.png").read_bytes() == original
+
+
+def test_default_output_would_overwrite_a_gif_input(workdir):
+    Image.fromarray(colour_array()).save(workdir / "anim.gif")
+    original = (workdir / "anim.gif").read_bytes()
+    result = invoke("learn", "anim.gif")  # the default output is anim.gif, the input
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    assert "input" in result.stderr
+    assert (workdir / "anim.gif").read_bytes() == original
+
+
+def test_missing_photo_argument(workdir):
+    result = invoke("learn")
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+
+
+def test_output_path_taken_by_a_directory(workdir):
+    (workdir / "taken.gif").mkdir()
+    result = invoke("learn", "photo.png", "-o", "taken.gif", "-q")
+    assert result.exit_code in (1, 2)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, result.exit_code)
+    assert listing(workdir) == {"photo.png", "taken.gif"}
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_unreadable_image(workdir):
+    path = workdir / "secret.png"
+    Image.fromarray(colour_array()).save(path)
+    path.chmod(0)
+    try:
+        if os.access(path, os.R_OK):
+            pytest.skip("running with privileges that read any file (root)")
+        result = invoke("learn", "secret.png", "-o", "out.gif")
+        assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1)
+        assert "permission" in result.stderr.lower()
+        assert not (workdir / "out.gif").exists()
+    finally:
+        path.chmod(0o644)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_unwritable_output_folder(workdir):
+    folder = workdir / "locked"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running with privileges that write anywhere (root)")
+        result = invoke("learn", "photo.png", "-o", "locked/out.gif")
+        assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+        assert listing(folder) == set()
+    finally:
+        folder.chmod(0o755)
+
+
+SUBPROCESS_CASES = [  # (files to create, args, exit code)
+    ({}, ["learn", "missing.png"], 1),
+    ({"truncated.png": "truncated"}, ["learn", "truncated.png"], 1),
+    ({"bomb.png": "bomb"}, ["learn", "bomb.png"], 1),
+    ({"text.png": "text"}, ["learn", "text.png"], 1),
+    ({}, ["learn", "photo.png", "--learning-rate", "0"], 2),
+    ({}, ["learn", "photo.png", "-o", "out.tiff"], 2),
+    ({}, ["learn", "photo.png", "-o", "photo.png"], 2),
+    ({}, ["learn", "photo.png", "--background", "nope"], 2),
+    ({}, ["no-such-command"], 2),
+]
+
+
+@pytest.mark.parametrize(("files", "args", "code"), SUBPROCESS_CASES,
+                         ids=[" ".join(c[1]) for c in SUBPROCESS_CASES])
+def test_bad_input_in_a_real_process(tmp_path, photo, files, args, code):
+    content = {"truncated": photo.read_bytes()[:300], "text": b"just text",
+               "bomb": png_bytes_claiming(60_000, 60_000)}
+    for name, kind in files.items():
+        (tmp_path / name).write_bytes(content[kind])
+    before = listing(tmp_path)
+    proc = run_paintlr(*args, cwd=tmp_path)
+    assert_one_line_error(proc.returncode, proc.stdout, proc.stderr, code)
+    assert listing(tmp_path) == before
+
+
+def test_learning_rate_above_the_stable_rate_is_an_error_without_traceback(workdir):
+    """A warning before training, then one error line naming the largest stable rate."""
+    result = invoke("learn", "photo.png", "-o", "out.gif", "--learning-rate", "5", "-q")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("paintlr: error:") and "stable" in last
+    assert listing(workdir) == {"photo.png"}
+
+
+def test_one_pixel_image(workdir):
+    result = invoke("learn", "photo.png", "-o", "one.png", "--size", "1", "-q")
+    assert result.exit_code == 0, result.output
+    with Image.open(workdir / "one.png") as im:
+        assert im.size == (1, 1)
+
+
+
+# --- outputs ---------------------------------------------------------------------------------
+
+def test_default_output_is_stem_gif_in_the_current_folder(workdir):
+    (workdir / "pics").mkdir()
+    Image.fromarray(colour_array()).save(workdir / "pics" / "cat.png")
+    result = invoke("learn", "pics/cat.png")
+    assert result.exit_code == 0, result.output
+    assert listing(workdir) == {"photo.png", "pics", "pics/cat.png", "cat.gif"}
+    with Image.open(workdir / "cat.gif") as im:
+        assert im.format == "GIF" and im.n_frames >= 2
+
+
+def test_gif_animation(workdir):
+    result = invoke("learn", "photo.png", "-o", "out.gif", "-q")
+    assert result.exit_code == 0, result.output
+    data = (workdir / "out.gif").read_bytes()
+    info = gif_structure(data)
+    frames = read_frames(workdir / "out.gif")
+    assert len(frames) == len(info["frames"]) >= 10
+    assert info["loop"] == 0  # loops forever
+    assert info["global_table"] and not any(f["local_table"] for f in info["frames"])
+    delays = [f["delay_cs"] for f in info["frames"]]
+    assert delays[-1] == 150  # the last frame is held 1.5 s
+    assert min(delays[:-1]) == 5  # 20 fps (identical neighbours may be merged into one)
+    assert np.array_equal(frames[0], np.zeros_like(frames[0]))  # --init zeros: black
+    assert frames[0].shape == (12, 16, 3)
+    target = load_image(workdir / "photo.png")
+    assert psnr_db(frames[-1] / 255, target) > 25  # 256 colours for a noisy picture
+    assert listing(workdir) == {"photo.png", "out.gif"}
+
+
+def test_fps(workdir):
+    assert invoke("learn", "photo.png", "-o", "out.gif", "--fps", "10", "-q").exit_code == 0
+    delays = [f["delay_cs"] for f in gif_structure((workdir / "out.gif").read_bytes())["frames"]]
+    assert min(delays[:-1]) == 10 and delays[-1] == 150
+
+
+@pytest.mark.parametrize("name", ["out.webp", "out.apng"])
+def test_webp_and_apng_animations(workdir, name):
+    result = invoke("learn", "photo.png", "-o", name, "-q")
+    assert result.exit_code == 0, result.output
+    with Image.open(workdir / name) as im:
+        assert im.is_animated and im.n_frames >= 10
+        assert im.info.get("loop") == 0
+        im.seek(im.n_frames - 1)
+        im.load()
+        assert im.info["duration"] == 1500
+    frames = read_frames(workdir / name)
+    assert frames[0].max() <= 3  # black, give or take WebP's lossy coding
+    target = load_image(workdir / "photo.png")
+    assert psnr_db(frames[-1] / 255, target) > (36 if name.endswith("apng") else 28)
+
+
+def test_png_final_image_reaches_the_threshold(workdir):
+    result = invoke("learn", "photo.png", "-o", "final.png", "-o", "final.jpg", "-q")
+    assert result.exit_code == 0, result.output
+    target = load_image(workdir / "photo.png")
+    with Image.open(workdir / "final.png") as im:
+        assert im.format == "PNG" and im.mode == "RGB" and im.size == (16, 12)
+        assert not getattr(im, "is_animated", False)
+        final = np.asarray(im) / 255
+    assert psnr_db(final, target) >= 36  # --max-cost 1e-4 is 37 dB
+    with Image.open(workdir / "final.jpg") as im:
+        assert im.format == "JPEG" and im.size == (16, 12)
+        assert psnr_db(np.asarray(im) / 255, target) > 25
+
+
+def test_frame_files_one_per_frame_and_the_log(workdir):
+    (workdir / "frames").mkdir()
+    result = invoke("learn", "photo.png", "-o", "frames/f_%03d.png", "-o", "final.png",
+                    "--log", "run.csv", "-q")
+    assert result.exit_code == 0, result.output
+    rows = read_log(workdir / "run.csv")
+    names = sorted(listing(workdir / "frames"))
+    assert names == [f"f_{i:03d}.png" for i in range(len(rows))]
+    assert len(rows) >= 10
+    first = np.asarray(Image.open(workdir / "frames" / names[0]))
+    last = np.asarray(Image.open(workdir / "frames" / names[-1]))
+    assert np.array_equal(first, np.zeros_like(first))
+    assert np.array_equal(last, np.asarray(Image.open(workdir / "final.png")))
+    # frame k of the files is the picture at the epoch of log row k
+    target = load_image(workdir / "photo.png")
+    for name, row in zip(names[1::5], rows[1::5]):
+        frame = np.asarray(Image.open(workdir / "frames" / name)) / 255
+        assert abs(psnr_db(frame, target) - float(row["psnr_db"])) < 0.5
+
+
+def test_log_columns_rows_and_psnr(workdir):
+    result = invoke("learn", "photo.png", "-o", "out.gif", "--log", "run.csv", "-q")
+    assert result.exit_code == 0, result.output
+    with open(workdir / "run.csv", newline="") as f:
+        header = next(csv.reader(f))
+    assert header[:6] == ["epoch", "cost", "cost_R", "cost_G", "cost_B", "psnr_db"]
+    rows = read_log(workdir / "run.csv")
+    epochs = [int(r["epoch"]) for r in rows]
+    assert epochs[0] == 0 and epochs == sorted(set(epochs))
+    target = load_image(workdir / "photo.png")
+    for r in rows:
+        cost = float(r["cost"])
+        channels = [float(r[f"cost_{c}"]) for c in "RGB"]
+        assert cost == pytest.approx(np.mean(channels), rel=1e-8)
+        assert float(r["psnr_db"]) == pytest.approx(10 * math.log10(1 / (2 * cost)), abs=1e-6)
+    # epoch 0 of --init zeros: the cost of a black picture, (1/2M) sum y^2 per channel
+    first = [float(rows[0][f"cost_{c}"]) for c in "RGB"]
+    np.testing.assert_allclose(first, (target**2).mean(axis=(0, 1)) / 2, rtol=1e-8)
+    costs = [float(r["cost"]) for r in rows]
+    assert all(b < a for a, b in itertools.pairwise(costs))  # every frame makes progress
+    assert costs[-1] < 1e-4 <= costs[-2]  # stops at the first frame below --max-cost
+    # the GIF has the same frames as the log, identical neighbours merged
+    assert 2 <= len(read_frames(workdir / "out.gif")) <= len(rows)
+
+
+def test_grey_photo_gives_grey_outputs_and_log(workdir):
+    Image.fromarray(colour_array()[:, :, 1]).save(workdir / "grey.png")
+    result = invoke("learn", "grey.png", "-o", "g.png", "-o", "g.gif", "--log", "g.csv", "-q")
+    assert result.exit_code == 0, result.output
+    with Image.open(workdir / "g.png") as im:
+        assert im.mode == "L"
+    assert list(read_log(workdir / "g.csv")[0])[:4] == ["epoch", "cost", "cost_L", "psnr_db"]
+    last = read_frames(workdir / "g.gif")[-1]
+    assert np.array_equal(last[:, :, 0], last[:, :, 1])
+
+
+def test_background_flag_reaches_the_image(workdir):
+    a = np.zeros((8, 8, 4), dtype=np.uint8)
+    a[:, :4] = (0, 0, 255, 255)  # opaque blue left half, transparent right half
+    Image.fromarray(a).save(workdir / "alpha.png")
+    result = invoke("learn", "alpha.png", "-o", "a.png", "--background", "red", "-q")
+    assert result.exit_code == 0, result.output
+    final = np.asarray(Image.open(workdir / "a.png")).astype(int)
+    assert np.abs(final[:, 4:] - [255, 0, 0]).max() <= 8
+    assert np.abs(final[:, :4] - [0, 0, 255]).max() <= 8
+
+
+def test_several_outputs_at_once(workdir):
+    outs = ["a.gif", "a.webp", "a.apng", "a.png", "a.jpg"]
+    result = invoke("learn", "photo.png", *[x for o in outs for x in ("-o", o)], "--log", "a.csv")
+    assert result.exit_code == 0, result.output
+    assert listing(workdir) == {"photo.png", "a.csv", *outs}
+    final = np.asarray(Image.open(workdir / "a.png"))
+    assert np.array_equal(read_frames(workdir / "a.apng")[-1], final)
+
+
+def test_scale_triples_every_output(workdir):
+    result = invoke("learn", "photo.png", "-o", "s.gif", "-o", "s.png", "-o", "s.webp",
+                    "--scale", "3", "-q")
+    assert result.exit_code == 0, result.output
+    for name in ["s.gif", "s.png", "s.webp"]:
+        with Image.open(workdir / name) as im:
+            assert im.size == (48, 36), name
+    png = np.asarray(Image.open(workdir / "s.png"))
+    assert np.array_equal(png, np.repeat(np.repeat(png[::3, ::3], 3, 0), 3, 1))  # nearest
+    gif = read_frames(workdir / "s.gif")[-1]
+    assert np.array_equal(gif, np.repeat(np.repeat(gif[::3, ::3], 3, 0), 3, 1))
+
+
+def test_init_mean_starts_from_the_flat_mean_colour(workdir):
+    result = invoke("learn", "photo.png", "-o", "m.apng", "--init", "mean", "-q")
+    assert result.exit_code == 0, result.output
+    first = read_frames(workdir / "m.apng")[0].astype(float)
+    target = load_image(workdir / "photo.png")
+    np.testing.assert_allclose(first, np.broadcast_to(target.mean(axis=(0, 1)) * 255,
+                                                      first.shape), atol=0.51)
+
+
+def test_init_random_with_seed_is_reproducible(workdir):
+    for name in ["r1.png", "r2.png", "r3.png"]:
+        seed = "7" if name != "r3.png" else "8"
+        args = ["learn", "photo.png", "-o", name.replace(".png", "_%02d.png"), "--init", "random",
+                "--seed", seed, "--frames", "5", "-q"]
+        assert invoke(*args).exit_code == 0
+    r1, r2, r3 = (np.asarray(Image.open(workdir / f"r{i}_00.png")) for i in (1, 2, 3))
+    assert np.array_equal(r1, r2) and not np.array_equal(r1, r3)
+    assert r1.std() > 40  # noise, not black
+
+
+def test_burst_gives_fixed_bursts(workdir):
+    result = invoke("learn", "photo.png", "-o", "b.gif", "--burst", "500", "--log", "b.csv", "-q")
+    assert result.exit_code == 0, result.output
+    epochs = [int(r["epoch"]) for r in read_log(workdir / "b.csv")]
+    assert epochs[:3] == [0, 500, 1000]
+    assert all(b - a == 500 for a, b in itertools.pairwise(epochs[:-1]))
+    assert 0 < epochs[-1] - epochs[-2] <= 500  # the last burst stops at the threshold
+
+
+def test_frames_flag_sets_about_how_many_frames(workdir):
+    for n in (10, 60):
+        result = invoke("learn", "photo.png", "-o", "f.gif", "--frames", str(n),
+                        "--log", f"f{n}.csv", "-q")
+        assert result.exit_code == 0, result.output
+    few, many = (len(read_log(workdir / f"f{n}.csv")) for n in (10, 60))
+    assert 6 <= few <= 14 and 40 <= many <= 70
+
+
+def test_iterate_engine_agrees_with_exact(workdir):
+    Image.fromarray(colour_array(6, 8)).save(workdir / "small.png")
+    for engine in ("exact", "iterate"):
+        result = invoke("learn", "small.png", "-o", f"{engine}.png", "--engine", engine,
+                        "--log", f"{engine}.csv", "-q")
+        assert result.exit_code == 0, result.output
+    exact, iterate = read_log(workdir / "exact.csv"), read_log(workdir / "iterate.csv")
+    assert [r["epoch"] for r in exact] == [r["epoch"] for r in iterate]
+    np.testing.assert_allclose([float(r["cost"]) for r in exact],
+                               [float(r["cost"]) for r in iterate], rtol=1e-6)
+
+
+def test_max_epochs_cap_is_a_warning_not_an_error(workdir):
+    result = invoke("learn", "photo.png", "-o", "cap.gif", "--max-epochs", "50", "--log",
+                    "cap.csv", "-q")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("paintlr: warning:") and "50" in lines[0]
+    assert int(read_log(workdir / "cap.csv")[-1]["epoch"]) == 50
+    assert (workdir / "cap.gif").exists()
+
+
+def test_quiet_prints_nothing(workdir):
+    result = invoke("learn", "photo.png", "-o", "q.gif", "--quiet")
+    assert result.exit_code == 0
+    assert result.stdout == "" and result.stderr == ""
+
+
+def test_summary_line(workdir):
+    result = invoke("learn", "photo.png", "-o", "s.gif", "-o", "s.png", "--log", "s.csv")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1, result.stdout
+    match = SUMMARY.match(lines[0])
+    assert match, lines[0]
+    assert int(match.group(1)) == len(read_log(workdir / "s.csv"))
+    assert match.group(2) == "s.gif, s.png, s.csv"
+    last = read_log(workdir / "s.csv")[-1]
+    assert f"{int(last['epoch']):,} epochs" in lines[0]
+    assert f"PSNR {float(last['psnr_db']):.2f} dB" in lines[0]
+    assert "Traceback" not in result.stderr and "warning" not in result.stderr
+
+
+def test_summary_line_in_a_real_process(tmp_path, photo):
+    proc = run_paintlr("learn", photo.name, "-o", "p.gif", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert SUMMARY.match(proc.stdout.strip()), proc.stdout
+    assert proc.stderr == ""  # no progress bar when stderr is not a terminal
+    assert listing(tmp_path) == {"photo.png", "p.gif"}
+
+
+# --- help, version ---------------------------------------------------------------------------
+
+def test_version():
+    script = Path(sys.executable).with_name("paintlr")
+    if script.exists():
+        proc = subprocess.run([str(script), "--version"], capture_output=True, text=True,
+                              timeout=60, check=False)
+    else:
+        proc = run_paintlr("--version", cwd=REPO)
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == f"paintlr, version {paintlr.__version__}"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", paintlr.__version__)
+
+
+def test_python_m_paintlr_help(tmp_path):
+    proc = run_paintlr("--help", cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert proc.stdout.startswith("Usage: ") and "learn" in proc.stdout
+    proc = run_paintlr("learn", "--help", cwd=tmp_path)
+    assert proc.returncode == 0
+    for flag in ["--output", "--size", "--background", "--init", "--seed", "--learning-rate",
+                 "--max-cost", "--max-epochs", "--frames", "--burst", "--engine", "--fps",
+                 "--scale", "--log", "--quiet"]:
+        assert flag in proc.stdout, flag
+
+
+def test_help_does_not_import_numpy_or_pillow(tmp_path):
+    code = (
+        "import sys\n"
+        "from paintlr.cli import cli\n"
+        "for args in (['--help'], ['learn', '--help'], ['--version']):\n"
+        "    assert cli.main(args, prog_name='paintlr', standalone_mode=False) == 0, args\n"
+        "heavy = sorted(m for m in ('numpy', 'PIL') if m in sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, env=env, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+
+
+# --- Ctrl-C ----------------------------------------------------------------------------------
+
+def test_ctrl_c_writes_the_frames_so_far_and_exits_130(tmp_path):
+    Image.fromarray(colour_array(32, 32)).save(tmp_path / "slow.png")
+    args = [sys.executable, "-m", "paintlr", "learn", "slow.png", "-o", "out.gif", "-o",
+            "out.png", "--log", "out.csv", "--engine", "iterate", "--max-epochs", "100000000",
+            "--learning-rate", "0.002"]  # about 40 s of iteration: it will not finish
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # stderr on a terminal, so that the progress bar shows when training has started
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns
+    proc = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    err = bytearray()
+
+    def read_terminal():
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the process closed the terminal
+                return
+            if not chunk:
+                return
+            err.extend(chunk)
+
+    reader = threading.Thread(target=read_terminal, daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 30
+    while b"dB" not in err and time.monotonic() < deadline:  # a frame has been learned
+        time.sleep(0.05)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+        reader.join(timeout=5)
+        os.close(master)
+    stderr = err.decode(errors="replace")
+    assert proc.returncode == 130, stderr
+    assert "epoch" in stderr and "dB" in stderr  # the progress bar: epochs, cost, PSNR
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines()[-1].endswith("interrupted; wrote the frames learned so far")
+    frames = read_frames(tmp_path / "out.gif")
+    assert len(frames) >= 1 and np.array_equal(frames[0], np.zeros_like(frames[0]))
+    rows = read_log(tmp_path / "out.csv")
+    assert len(rows) >= 2 and float(rows[-1]["cost"]) > 1e-4  # some frames, not the end
+    assert out.decode().strip().startswith(f"{int(rows[-1]['epoch']):,} epochs")
+    assert listing(tmp_path) == {"slow.png", "out.gif", "out.png", "out.csv"}
+
+
+# --- a real photo, not in the repository -----------------------------------------------------
+
+def test_astronaut_end_to_end(tmp_path):
+    data = pytest.importorskip("skimage.data")
+    Image.fromarray(data.astronaut()).save(tmp_path / "astronaut.png")
+    proc = run_paintlr("learn", "astronaut.png", "--size", "64", "-o", "astronaut.png.gif",
+                       "-o", "final.png", "--log", "log.csv", "-q", cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stdout == "" and proc.stderr == "", proc.stderr
+    with Image.open(tmp_path / "astronaut.png.gif") as im:
+        assert im.n_frames >= 10 and im.size == (64, 64)
+    rows = read_log(tmp_path / "log.csv")
+    assert float(rows[-1]["cost"]) < 1e-4  # the threshold, --max-cost's default
+    assert float(rows[-1]["psnr_db"]) > 36.98
+    target = load_image(tmp_path / "astronaut.png", size=64)
+    assert psnr_db(np.asarray(Image.open(tmp_path / "final.png")) / 255, target) >= 36
+    assert psnr_db(read_frames(tmp_path / "astronaut.png.gif")[-1] / 255, target) >= 28
+
+
+# --- known bugs, outside the files this suite owns -------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="cli.py: _check_outputs only compares the literal "
+                   "pattern with the input, so frame files can overwrite it")
+def test_frame_pattern_never_overwrites_the_input(workdir):
+    Image.fromarray(colour_array()).save(workdir / "f_000.png")
+    original = (workdir / "f_000.png").read_bytes()
+    result = invoke("learn", "f_000.png", "-o", "f_%03d.png", "-q")
+    assert (workdir / "f_000.png").read_bytes() == original
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+
+
+@pytest.mark.xfail(strict=True, reason="cli.py PaintlrGroup.main prefixes click's "
+                   "NoArgsIsHelpError (the whole help text) with 'paintlr: '")
+def test_no_arguments_shows_the_usage_unprefixed(workdir):
+    result = invoke()
+    assert result.exit_code in (0, 2)
+    assert "Usage: paintlr" in result.output
+    assert "paintlr: Usage" not in result.output

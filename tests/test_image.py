@@ -1,0 +1,351 @@
+"""paintlr.image: every still format Pillow reads, orientation, modes, alpha, shrinking."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import colour_array, png_bytes_claiming
+from PIL import Image
+
+import paintlr.image as image_mod
+from paintlr.errors import ImageError
+from paintlr.image import load_image, parse_colour, to_uint8
+
+STEP16 = 1 / 65535
+
+
+def check_array(a: np.ndarray, shape: tuple[int, ...]) -> None:
+    assert a.dtype == np.float64
+    assert a.shape == shape
+    assert a.min() >= 0.0 and a.max() <= 1.0
+
+
+# --- formats ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "options", "tolerance"), [
+    ("p.png", {}, 0.0),
+    ("p.bmp", {}, 0.0),
+    ("p.tiff", {}, 0.0),
+    ("p.webp", {"lossless": True}, 0.0),
+    ("p.gif", {}, 0.0),  # 192 pixels: fewer than 256 colours, so the palette is exact
+    ("p.jpg", {"quality": 95}, 0.03),  # mean absolute error of a lossy format
+])
+def test_reads_every_still_format(save, rgb, name, options, tolerance):
+    a = load_image(save(rgb, name, **options))
+    check_array(a, (12, 16, 3))
+    assert np.abs(a - rgb / 255).mean() <= tolerance + 1e-12
+    # lossy or not, it is the same picture: strongly correlated with the original
+    assert np.corrcoef(a.ravel(), rgb.ravel())[0, 1] > 0.99
+
+
+def test_lossy_webp_is_read(save, rgb):
+    a = load_image(save(rgb, "p.webp", quality=95))
+    check_array(a, (12, 16, 3))
+    assert np.abs(a - rgb / 255).mean() < 0.05
+
+
+def test_gif_uses_the_first_frame(save):
+    frames = [Image.new("RGB", (8, 6), c) for c in [(255, 0, 0), (0, 255, 0), (0, 0, 255)]]
+    path = save(frames[0], "anim.gif", save_all=True, append_images=frames[1:], duration=100)
+    with Image.open(path) as im:
+        assert im.n_frames == 3
+    a = load_image(path)
+    check_array(a, (6, 8, 3))
+    assert np.array_equal(a, np.broadcast_to([1.0, 0.0, 0.0], a.shape))
+
+
+# --- EXIF orientation ------------------------------------------------------------------------
+
+def blocks(h: int = 16, w: int = 32) -> np.ndarray:
+    """Solid 8 x 8 blocks of distinct colours: survives JPEG almost exactly."""
+    rng = np.random.default_rng(3)
+    colours = rng.integers(0, 256, (h // 8, w // 8, 3), dtype=np.uint8)
+    return np.repeat(np.repeat(colours, 8, axis=0), 8, axis=1)
+
+
+@pytest.mark.parametrize(("orientation", "expected"), [
+    (1, lambda a: a),
+    (3, lambda a: np.rot90(a, 2)),
+    (6, lambda a: np.rot90(a, -1)),  # the camera was turned: rotate 90 degrees clockwise
+    (8, lambda a: np.rot90(a, 1)),
+    (2, lambda a: a[:, ::-1]),
+])
+def test_exif_orientation_is_applied(save, orientation, expected):
+    a = blocks()
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    path = save(a, f"o{orientation}.jpg", exif=exif, quality=100, subsampling=0)
+    with Image.open(path) as im:
+        assert im.getexif()[0x0112] == orientation
+    got = load_image(path)
+    want = expected(a) / 255
+    assert got.shape == want.shape
+    assert np.abs(got - want).mean() < 0.02
+    if orientation != 1:
+        assert got.shape != a.shape or np.abs(got - a / 255).mean() > 0.1
+
+
+def test_orientation_then_shrink_keeps_rotated_aspect(save):
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = save(blocks(16, 32), "o.jpg", exif=exif, quality=100)
+    check_array(load_image(path, size=8), (8, 4, 3))
+
+
+# --- grey, 16-bit, palettes, CMYK ------------------------------------------------------------
+
+def test_grey_stays_one_channel(save, rgb):
+    grey = rgb[:, :, 0]
+    a = load_image(save(grey, "g.png"))
+    check_array(a, (12, 16, 1))
+    assert np.array_equal(a[:, :, 0], grey / 255)
+
+
+def test_one_bit_is_one_channel_of_zeros_and_ones(save):
+    bits = np.zeros((4, 6), dtype=bool)
+    bits[1, 2] = bits[3, 5] = True
+    im = Image.fromarray(bits)
+    assert im.mode == "1"
+    a = load_image(save(im, "b.png"))
+    check_array(a, (4, 6, 1))
+    assert np.array_equal(a[:, :, 0], bits.astype(float))
+
+
+WIDE = np.array([[0, 1, 2, 3, 257], [1000, 30000, 65534, 65535, 12345]], dtype=np.uint16)
+
+
+@pytest.mark.parametrize("name", ["w.png", "w.tiff"])
+def test_16_bit_grey_keeps_16_bit_precision(save, name):
+    path = save(WIDE, name)
+    with Image.open(path) as im:
+        assert im.mode.startswith("I")
+    a = load_image(path)
+    check_array(a, (2, 5, 1))
+    np.testing.assert_allclose(a[:, :, 0] * 65535, WIDE, atol=1e-6)
+    # 8-bit quantisation would make 0, 1, 2 and 3 the same value
+    assert len(np.unique(a[0, :4])) == 4
+
+
+def test_16_bit_grey_shrinks_without_losing_precision(save):
+    flat = np.full((40, 60), 1000, dtype=np.uint16)
+    a = load_image(save(flat, "flat16.png"), size=12)
+    check_array(a, (8, 12, 1))
+    # 1000 / 65535 = 0.015259; the nearest 8-bit value 4 / 255 = 0.015686
+    np.testing.assert_allclose(a, 1000 / 65535, atol=STEP16 / 10)
+
+
+def test_16_bit_grey_with_transparent_key_is_composited_not_clipped(save):
+    path = save(WIDE, "key16.png", transparency=1000)
+    a = load_image(path)
+    check_array(a, (2, 5, 1))
+    expected = WIDE / 65535
+    expected[WIDE == 1000] = 1.0  # the white background
+    np.testing.assert_allclose(a[:, :, 0], expected, atol=1e-6)
+    red = load_image(path, background="red")
+    check_array(red, (2, 5, 3))
+    assert np.allclose(red[1, 0], [1, 0, 0])
+    np.testing.assert_allclose(red[1, 1], 30000 / 65535, atol=1e-6)
+
+
+def test_colour_palette_image(save, rgb):
+    p = Image.fromarray(rgb).quantize(16)
+    path = save(p, "p.png")
+    with Image.open(path) as im:
+        assert im.mode == "P"
+    a = load_image(path)
+    check_array(a, (12, 16, 3))
+    assert np.array_equal(a, np.asarray(p.convert("RGB")) / 255)
+
+
+def test_grey_palette_image_is_one_channel(save, rgb):
+    p = Image.fromarray(rgb[:, :, 1]).convert("P")
+    path = save(p, "pg.png")
+    with Image.open(path) as im:
+        assert im.mode == "P"
+    a = load_image(path)
+    check_array(a, (12, 16, 1))
+    assert np.array_equal(a[:, :, 0], rgb[:, :, 1] / 255)
+
+
+@pytest.mark.parametrize("name", ["pt.png", "pt.gif"])
+def test_palette_transparency_uses_the_background(save, name):
+    p = Image.new("P", (4, 2), 0)
+    p.putpalette([255, 0, 0, 0, 255, 0])
+    p.putpixel((3, 1), 1)
+    path = save(p, name, transparency=0)
+    a = load_image(path)
+    assert np.allclose(a[0, 0], [1, 1, 1]) and np.allclose(a[1, 3], [0, 1, 0])
+    b = load_image(path, background="#0000ff")
+    assert np.allclose(b[0, 0], [0, 0, 1]) and np.allclose(b[1, 3], [0, 1, 0])
+
+
+CMYK_PIXELS = [  # (C, M, Y, K) -> RGB in [0, 1]
+    ((0, 0, 0, 0), (1, 1, 1)),
+    ((0, 0, 0, 255), (0, 0, 0)),
+    ((0, 255, 255, 0), (1, 0, 0)),
+    ((255, 0, 0, 0), (0, 1, 1)),
+    ((0, 0, 255, 0), (1, 1, 0)),
+    ((0, 0, 0, 102), (153 / 255,) * 3),
+]
+
+
+def cmyk_image(block: int) -> Image.Image:
+    im = Image.new("CMYK", (block * len(CMYK_PIXELS), block))
+    for i, (cmyk, _) in enumerate(CMYK_PIXELS):
+        im.paste(cmyk, (i * block, 0, (i + 1) * block, block))
+    return im
+
+
+@pytest.mark.parametrize(("name", "block", "tolerance"), [("c.tiff", 1, 1e-9), ("c.jpg", 8, 0.04)])
+def test_cmyk_becomes_the_right_rgb(save, name, block, tolerance):
+    path = save(cmyk_image(block), name, **({"quality": 100} if name.endswith("jpg") else {}))
+    with Image.open(path) as im:
+        assert im.mode == "CMYK"
+    a = load_image(path)
+    check_array(a, (block, block * len(CMYK_PIXELS), 3))
+    for i, (_, want) in enumerate(CMYK_PIXELS):
+        centre = a[block // 2, i * block + block // 2]
+        np.testing.assert_allclose(centre, want, atol=tolerance, err_msg=str(CMYK_PIXELS[i]))
+
+
+# --- alpha over the background ---------------------------------------------------------------
+
+def rgba_image() -> Image.Image:
+    a = np.zeros((2, 3, 4), dtype=np.uint8)
+    a[0, 0] = (255, 0, 0, 0)  # transparent red
+    a[0, 1] = (255, 0, 0, 255)  # opaque red
+    a[0, 2] = (255, 0, 0, 128)  # half red
+    a[1, :] = (10, 200, 30, 255)
+    return Image.fromarray(a)
+
+
+def test_rgba_over_default_white(save):
+    a = load_image(save(rgba_image(), "a.png"))
+    check_array(a, (2, 3, 3))
+    np.testing.assert_allclose(a[0, 0], [1, 1, 1])
+    np.testing.assert_allclose(a[0, 1], [1, 0, 0])
+    np.testing.assert_allclose(a[0, 2], [1, 127 / 255, 127 / 255], atol=1.5 / 255)
+    np.testing.assert_allclose(a[1, 1], np.array([10, 200, 30]) / 255)
+
+
+@pytest.mark.parametrize("background", ["#0000ff", "blue", "rgb(0,0,255)"])
+def test_rgba_over_a_colour(save, background):
+    a = load_image(save(rgba_image(), "a.png"), background=background)
+    np.testing.assert_allclose(a[0, 0], [0, 0, 1])
+    np.testing.assert_allclose(a[0, 1], [1, 0, 0])
+    np.testing.assert_allclose(a[0, 2], [128 / 255, 0, 127 / 255], atol=1.5 / 255)
+
+
+def test_rgba_over_black(save):
+    a = load_image(save(rgba_image(), "a.png"), background="black")
+    np.testing.assert_allclose(a[0, 0], [0, 0, 0])
+    np.testing.assert_allclose(a[0, 2], [128 / 255, 0, 0], atol=1.5 / 255)
+
+
+def test_la_stays_grey_over_a_grey_background_and_takes_colour_over_a_colour(save):
+    la = np.array([[[0, 0], [0, 255], [200, 255], [0, 128]]], dtype=np.uint8)
+    path = save(Image.frombytes("LA", (4, 1), la.tobytes()), "la.png")
+    with Image.open(path) as im:
+        assert im.mode == "LA"
+    white = load_image(path)
+    check_array(white, (1, 4, 1))
+    np.testing.assert_allclose(white[0, :3, 0], [1, 0, 200 / 255])
+    np.testing.assert_allclose(white[0, 3, 0], 127 / 255, atol=1.5 / 255)
+    grey = load_image(path, background="#808080")
+    check_array(grey, (1, 4, 1))
+    np.testing.assert_allclose(grey[0, 0, 0], 128 / 255)
+    red = load_image(path, background="red")
+    check_array(red, (1, 4, 3))
+    np.testing.assert_allclose(red[0, 0], [1, 0, 0])
+    np.testing.assert_allclose(red[0, 2], [200 / 255] * 3)
+
+
+def test_rgb_with_transparent_colour_key(save, rgb):
+    key = tuple(int(v) for v in rgb[0, 0])
+    a = load_image(save(rgb, "k.png", transparency=key), background="black")
+    np.testing.assert_allclose(a[0, 0], [0, 0, 0])
+    np.testing.assert_allclose(a[5, 5], rgb[5, 5] / 255)
+
+
+# --- shrinking -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("h", "w", "size", "shape"), [
+    (30, 90, 30, (10, 30)),
+    (90, 30, 30, (30, 10)),
+    (30, 90, 45, (15, 45)),
+    (31, 97, 20, (6, 20)),
+    (30, 90, 1, (1, 1)),
+    (30, 90, 90, (30, 90)),  # already the size
+    (30, 90, 256, (30, 90)),  # never enlarged
+    (30, 90, None, (30, 90)),  # None keeps the size
+])
+def test_shrinks_the_long_side_keeping_the_aspect(save, h, w, size, shape):
+    a = load_image(save(colour_array(h, w), "s.png"), size=size)
+    check_array(a, (*shape, 3))
+
+
+def test_default_size_is_256(save):
+    check_array(load_image(save(colour_array(300, 150), "big.png")), (256, 128, 3))
+
+
+def test_shrinking_averages_rather_than_samples(save):
+    checker = (np.indices((64, 64)).sum(axis=0) % 2 * 255).astype(np.uint8)
+    a = load_image(save(checker, "checker.png"), size=16)
+    check_array(a, (16, 16, 1))
+    np.testing.assert_allclose(a, 0.5, atol=0.02)
+
+
+def test_jpeg_shrinks_to_the_exact_size(save):
+    a = load_image(save(colour_array(200, 120), "big.jpg", quality=90), size=50)
+    check_array(a, (50, 30, 3))
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+def test_missing_directory_empty_text_and_truncated_files_raise_image_error(tmp_path, save, rgb):
+    png = save(rgb, "ok.png").read_bytes()
+    jpg = save(colour_array(64, 64), "ok.jpg").read_bytes()
+    (tmp_path / "empty.png").write_bytes(b"")
+    (tmp_path / "text.png").write_text("not an image\n")
+    (tmp_path / "trunc.png").write_bytes(png[: len(png) // 2])
+    (tmp_path / "trunc.jpg").write_bytes(jpg[: len(jpg) // 2])
+    (tmp_path / "folder.png").mkdir()
+    for name in ["missing.png", "folder.png", "empty.png", "text.png", "trunc.png", "trunc.jpg"]:
+        with pytest.raises(ImageError) as info:
+            load_image(tmp_path / name)
+        assert name in str(info.value)
+        assert "\n" not in str(info.value)
+
+
+def test_decompression_bomb_header_is_refused_before_decoding(tmp_path):
+    path = tmp_path / "bomb.png"
+    path.write_bytes(png_bytes_claiming(100_000, 100_000))
+    with pytest.raises(ImageError, match="too large"):
+        load_image(path)
+
+
+@pytest.mark.parametrize("pixels", [12 * 12, 30 * 30])  # above the limit, and above twice it
+def test_max_pixels_limit(save, monkeypatch, pixels):
+    side = int(pixels ** 0.5)
+    path = save(colour_array(side, side), "big.png")
+    saved = Image.MAX_IMAGE_PIXELS
+    monkeypatch.setattr(image_mod, "MAX_PIXELS", 100)
+    with pytest.raises(ImageError, match="too large"):
+        load_image(path)
+    assert Image.MAX_IMAGE_PIXELS == saved  # Pillow's global limit is restored
+    monkeypatch.setattr(image_mod, "MAX_PIXELS", pixels)
+    check_array(load_image(path), (side, side, 3))
+
+
+def test_bad_background_colour():
+    with pytest.raises(ValueError, match="unknown colour"):
+        parse_colour("not-a-colour")
+    assert parse_colour("white") == (255, 255, 255)
+    assert parse_colour("#ff8800") == (255, 136, 0)
+    assert parse_colour("#ff880080") == (255, 136, 0)
+
+
+def test_to_uint8_rounds_and_clips():
+    a = np.array([-0.5, 0.0, 0.5 / 255, 0.49 / 255, 0.5, 1.0, 1.7])
+    assert to_uint8(a).tolist() == [0, 0, 1, 0, 128, 255, 255]
+    assert to_uint8(a).dtype == np.uint8
