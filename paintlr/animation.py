@@ -50,6 +50,13 @@ def output_kind(path: str | os.PathLike) -> str:
     raise ValueError(f"{name}: unknown output extension {ext or '(none)'!r}; use one of {', '.join(known)}")
 
 
+def frame_files(pattern: str | os.PathLike) -> re.Pattern:
+    """A regex matching the names a frame-file pattern such as frame_%04d.png can write."""
+    text = Path(pattern).name.replace("%%", "\x00")  # a literal %, kept out of the split
+    parts = [re.escape(part).replace("\x00", "%") for part in PLACEHOLDER.split(text)[::2]]
+    return re.compile(r"\d+".join(parts))
+
+
 def atomic_save(path: str | os.PathLike, save: Callable[[str], None]) -> None:
     """Call save(tmp) on a temporary file beside `path`, then rename it into place.
 

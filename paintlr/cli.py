@@ -16,6 +16,7 @@ from . import __version__
 from .errors import PaintlrError
 
 EXIT_INTERRUPTED = 130
+NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click >= 8.2
 MAX_FRAMES = 2000  # frames are held in memory until the animation is written
 
 
@@ -25,6 +26,9 @@ class PaintlrGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NO_ARGS_IS_HELP as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+            code = exc.exit_code
         except click.exceptions.Abort:
             click.echo("paintlr: interrupted", err=True)
             code = EXIT_INTERRUPTED
@@ -95,19 +99,25 @@ def _check_writable(path: str, photo: str, hint: str) -> None:
         raise click.BadParameter(f"{path}: folder {folder} does not exist", param_hint=hint)
     if not os.access(folder, os.W_OK):
         raise click.BadParameter(f"{path}: folder {folder} is not writable", param_hint=hint)
+    if Path(path).is_dir():
+        raise click.BadParameter(f"{path}: is a folder", param_hint=hint)
     if Path(path).exists() and Path(photo).exists() and Path(path).samefile(photo):
         raise click.BadParameter(f"{path}: refusing to overwrite the input", param_hint=hint)
 
 
 def _check_outputs(outputs: tuple[str, ...], photo: str) -> list[str]:
-    from .animation import output_kind
+    from .animation import frame_files, output_kind
 
+    hint = "'-o' / '--output'"
     for out in outputs:
         try:
-            output_kind(out)
+            kind = output_kind(out)
         except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from None
-        _check_writable(out, photo, "'-o' / '--output'")
+            raise click.BadParameter(str(exc), param_hint=hint) from None
+        _check_writable(out, photo, hint)
+        if kind == "sequence" and Path(photo).exists() and frame_files(out).fullmatch(Path(photo).name) \
+                and Path(out).parent.resolve() == Path(photo).resolve().parent:
+            raise click.BadParameter(f"{out}: frame files could overwrite the input", param_hint=hint)
     return list(outputs)
 
 
