@@ -80,17 +80,20 @@ training_options = _options(
                  help="Samples per SGD step (1 = per-sample SGD)."),
     click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.9,
                  show_default=True, help="Momentum coefficient for --optimizer momentum."),
-    click.option("--max-cost", type=click.FloatRange(min=0, min_open=True), default=1e-4,
-                 show_default=True, help="Stop when the cost falls below this (1e-4 is about 37 dB)."),
-    click.option("--max-epochs", type=click.IntRange(min=1), default=10**9, show_default=True,
-                 help="Stop here even if the cost is still above --max-cost."),
+    click.option("--max-cost", type=click.FloatRange(min=0, min_open=True), default=None,
+                 help="Stop when the cost falls below this. [default: 1e-4 (37 dB) for linear; "
+                      "a quarter of the colour-frequency entropy for logistic]"),
+    click.option("--max-epochs", type=click.IntRange(min=1), default=None,
+                 help="Stop here even if the cost is still above --max-cost. "
+                      "[default: 10^9 for linear, 10^6 for logistic]"),
     click.option("--engine", type=click.Choice(["auto", "exact", "iterate"]), default="auto",
                  show_default=True, help="exact jumps in closed form (gd only); iterate runs every epoch."),
 )
 
 learning_rate_option = click.option(
-    "--learning-rate", type=click.FloatRange(min=0, min_open=True), default=0.05, show_default=True,
-    help="Gradient-descent learning rate (GD step = rate / pixels).")
+    "--learning-rate", type=click.FloatRange(min=0, min_open=True), default=None,
+    help="Gradient-descent learning rate; the GD step is rate / samples. "
+         "[default: 0.05, the seed's, for linear one-hot; 3/4 of the stable limit for logistic]")
 
 
 def _check_writable(path: str, photo: str, hint: str) -> None:
@@ -146,8 +149,9 @@ def _painting(target, learning_rate, init, seed, optimizer, batch_size, momentum
     if engine == "exact" and optimizer != "gd":
         raise click.BadParameter(f"the exact engine needs --optimizer gd, not {optimizer}",
                                  param_hint="'--engine'")
-    return Painting(target, learning_rate=learning_rate, init=init, seed=seed, max_cost=max_cost,
-                    max_epochs=max_epochs, frames=frames, burst=burst, engine=engine,
+    return Painting(target, learning_rate=0.05 if learning_rate is None else learning_rate, init=init,
+                    seed=seed, max_cost=1e-4 if max_cost is None else max_cost,
+                    max_epochs=max_epochs or 10**9, frames=frames, burst=burst, engine=engine,
                     optimizer=optimizer, batch_size=batch_size, momentum=momentum)
 
 
@@ -158,12 +162,54 @@ def _warn_unstable(painting, learning_rate: float, optimizer: str) -> None:
                    f"stable rate {limit:.6g} for {optimizer}; the cost will explode", err=True)
 
 
+class _LinearReport:
+    """What the CLI shows of a linear painting: cost per channel, PSNR, distance from the optimum."""
+
+    def __init__(self, painting, channels: int):
+        self.optimal_cost = painting.optimal_cost
+        self.columns = ["cost", *(f"cost_{c}" for c in ("L" if channels == 1 else "RGB")), "psnr_db",
+                        "excess_cost"]
+
+    def row(self, frame) -> tuple:
+        return (frame.cost, *frame.channel_costs, frame.psnr, frame.cost - self.optimal_cost)
+
+    def postfix(self, frame) -> str:
+        return f"cost {frame.cost:.3g}, {frame.psnr:.1f} dB"
+
+    def summary(self, frame) -> str:
+        return f"cost {frame.cost:.3g} (optimum {self.optimal_cost:.3g}), PSNR {frame.psnr:.2f} dB"
+
+
+class _PaletteReport:
+    """What the CLI shows of a palette painting: cross-entropy per class and pixel accuracy."""
+
+    def __init__(self, painting):
+        classes = painting.palette.shape[0]
+        self.columns = ["cost", *(f"cost_{k}" for k in range(1 if classes == 2 else classes)),
+                        "accuracy"]
+
+    def row(self, frame) -> tuple:
+        return (frame.cost, *frame.channel_costs, frame.accuracy)
+
+    def postfix(self, frame) -> str:
+        return f"cost {frame.cost:.3g}, {100 * frame.accuracy:.1f} % right"
+
+    def summary(self, frame) -> str:
+        return f"cross-entropy {frame.cost:.3g}, {100 * frame.accuracy:.2f} % of pixels right"
+
+
 @cli.command()
 @image_options
 @click.option("-o", "--output", "outputs", multiple=True, metavar="FILE",
               help="Output file, repeatable; the extension picks the format: .gif/.webp/.apng "
                    "animation, .png/.jpg final image, a name with %04d one file per frame. "
                    "[default: PHOTO's stem + .gif]")
+@click.option("--model", type=click.Choice(["linear", "logistic"]), default="linear", show_default=True,
+              help="linear regression of the colours, or a logistic classifier of palette colours.")
+@click.option("--palette", type=click.IntRange(min=2, max=256), default=8, show_default=True,
+              help="Colours in the palette (from the photo) for --model logistic.")
+@click.option("--soft", is_flag=True,
+              help="--model logistic: paint the probability-weighted mix, not the likeliest colour.")
 @learning_rate_option
 @training_options
 @click.option("--solver", type=click.Choice(["gd", "exact"]), default="gd", show_default=True,
@@ -179,12 +225,12 @@ def _warn_unstable(painting, learning_rate: float, optimizer: str) -> None:
 @click.option("--dither/--no-dither", default=False, show_default=True,
               help="Floyd-Steinberg dithering when reducing GIF frames to 256 colours.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
-              help="Write epoch, cost per channel and PSNR for every frame to this CSV.")
+              help="Write epoch, costs and PSNR (or accuracy) for every frame to this CSV.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
-def learn(photo, outputs, size, background, learning_rate, init, seed, optimizer, batch_size,
-          momentum, max_cost, max_epochs, engine, solver, frames, burst, fps, scale, dither,
-          log_path, quiet) -> None:
-    """Learn PHOTO with linear regression and write the progress as an animation."""
+def learn(photo, outputs, size, background, model, palette, soft, learning_rate, init, seed,
+          optimizer, batch_size, momentum, max_cost, max_epochs, engine, solver, frames, burst, fps,
+          scale, dither, log_path, quiet) -> None:
+    """Learn PHOTO by gradient descent and write the progress as an animation."""
     started = time.perf_counter()
     outputs = _check_outputs(outputs or (Path(photo).stem + ".gif",), photo)
     _check_log(log_path, photo)
@@ -193,24 +239,30 @@ def learn(photo, outputs, size, background, learning_rate, init, seed, optimizer
     from .animation import write_outputs
     from .image import to_uint8
 
-    painting = _painting(target, learning_rate, init, seed, optimizer, batch_size, momentum,
-                         max_cost, max_epochs, engine, frames, burst)
-    if burst is not None and painting.planned_epochs and painting.planned_epochs // burst > MAX_FRAMES:
-        raise click.BadParameter(
-            f"--burst {burst} would make about {painting.planned_epochs // burst:,} frames "
-            f"(the run needs {painting.planned_epochs:,} epochs); use a larger --burst or --frames",
-            param_hint="'--burst'")
+    if model == "logistic":
+        painting = _palette_painting(target, palette, soft, learning_rate, seed, optimizer, max_cost,
+                                     max_epochs, engine, solver, frames, burst)
+        report = _PaletteReport(painting)
+        total = None
+    else:
+        painting = _painting(target, learning_rate, init, seed, optimizer, batch_size, momentum,
+                             max_cost, max_epochs, engine, frames, burst)
+        report = _LinearReport(painting, target.shape[2])
+        total = painting.planned_epochs
+        if burst is not None and total and total // burst > MAX_FRAMES:
+            raise click.BadParameter(
+                f"--burst {burst} would make about {total // burst:,} frames (the run needs "
+                f"{total:,} epochs); use a larger --burst or --frames", param_hint="'--burst'")
     if solver == "gd":
-        _warn_unstable(painting, learning_rate, optimizer)
+        _warn_unstable(painting, painting.learning_rate, optimizer)
     images, rows, interrupted = [], [], False
-    bar = _progress(painting.planned_epochs, quiet)
+    bar = _progress(total, quiet)
     try:
         for frame in [painting.optimum()] if solver == "exact" else painting:
             images.append(to_uint8(frame.image))
-            rows.append((frame.epoch, frame.cost, *frame.channel_costs, frame.psnr,
-                         frame.cost - painting.optimal_cost))
+            rows.append((frame.epoch, *report.row(frame)))
             bar.update(frame.epoch - bar.n)
-            bar.set_postfix_str(f"cost {frame.cost:.3g}, {frame.psnr:.1f} dB", refresh=False)
+            bar.set_postfix_str(report.postfix(frame), refresh=False)
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -219,21 +271,33 @@ def learn(photo, outputs, size, background, learning_rate, init, seed, optimizer
         raise click.exceptions.Abort()
     written = write_outputs(outputs, images, fps=fps, scale=scale, dither=dither)
     if log_path is not None:
-        _write_log(log_path, rows, target.shape[2])
+        _write_log(log_path, report.columns, rows)
         written.append(log_path)
-    epoch, cost, psnr, excess = rows[-1][0], rows[-1][1], rows[-1][-2], rows[-1][-1]
-    if not interrupted and solver == "gd" and cost >= max_cost:
-        click.echo(f"paintlr: warning: stopped at --max-epochs {max_epochs} with cost {cost:.3g} "
-                   f"still above --max-cost {max_cost:g}", err=True)
+    if not interrupted and solver == "gd" and frame.cost >= painting.max_cost:
+        click.echo(f"paintlr: warning: stopped at --max-epochs {painting.max_epochs:,} with cost "
+                   f"{frame.cost:.3g} still above --max-cost {painting.max_cost:g}", err=True)
     if not quiet:
         shown = written if len(written) <= 3 else [*written[:2], f"... ({len(written)} files)"]
-        what = "least-squares solution" if solver == "exact" else f"{epoch:,} epochs"
-        click.echo(f"{what}, cost {cost:.3g} (optimum {cost - excess:.3g}), PSNR {psnr:.2f} dB, "
-                   f"{time.perf_counter() - started:.2f} s, {len(images)} frames -> "
-                   f"{', '.join(shown)}")
+        what = "least-squares solution" if solver == "exact" else f"{frame.epoch:,} epochs"
+        click.echo(f"{what}, {report.summary(frame)}, {time.perf_counter() - started:.2f} s, "
+                   f"{len(images)} frames -> {', '.join(shown)}")
     if interrupted:
         click.echo("paintlr: interrupted; wrote the frames learned so far", err=True)
         sys.exit(EXIT_INTERRUPTED)
+
+
+def _palette_painting(target, palette, soft, learning_rate, seed, optimizer, max_cost, max_epochs,
+                      engine, solver, frames, burst):
+    from .palette_painting import PalettePainting
+
+    for flag, value, allowed in (("--optimizer", optimizer, "gd"), ("--engine", engine, "auto"),
+                                 ("--solver", solver, "gd")):
+        if value != allowed:
+            raise click.BadParameter(f"--model logistic trains by batch gradient descent only "
+                                     f"({flag} {value})", param_hint=f"'{flag}'")
+    return PalettePainting(target, palette=palette, soft=soft, learning_rate=learning_rate,
+                           max_cost=max_cost, max_epochs=max_epochs or 10**6, frames=frames,
+                           burst=burst, seed=0 if seed is None else seed)
 
 
 @cli.command()
@@ -251,6 +315,7 @@ def info(photo, size, background, learning_rate, init, seed, optimizer, batch_si
     from .painting import psnr
 
     h, w, c = target.shape
+    learning_rate, max_cost, max_epochs = painting.learning_rate, painting.max_cost, painting.max_epochs
     limit = painting.max_stable_learning_rate
     epochs, exact = epochs_to_threshold(painting)
     lines = [
@@ -348,16 +413,15 @@ def _progress(total: int | None, quiet: bool):
                 dynamic_ncols=True, file=sys.stderr)
 
 
-def _write_log(path: str, rows: list[tuple], channels: int) -> None:
+def _write_log(path: str, columns: list[str], rows: list[tuple]) -> None:
     import csv
     import io
 
     from .animation import atomic_save
 
-    names = ["L"] if channels == 1 else ["R", "G", "B"]
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\n")
-    out.writerow(["epoch", "cost", *(f"cost_{c}" for c in names), "psnr_db", "excess_cost"])
+    out.writerow(["epoch", *columns])
     for epoch, *values in rows:
         out.writerow([epoch, *(f"{v:.9g}" for v in values)])
     atomic_save(path, lambda tmp: Path(tmp).write_text(buf.getvalue()))

@@ -619,3 +619,101 @@ def test_output_that_is_an_existing_folder_is_a_usage_error_before_training(work
     result = invoke("learn", "in.png", "-o", "taken.gif", "-q")
     assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
     assert "folder" in result.stderr
+
+
+# --- optimizers, solver, info, sweep, logistic ------------------------------------------------
+
+@pytest.mark.parametrize("flags", [["--optimizer", "sgd", "--seed", "1"],
+                                   ["--optimizer", "sgd", "--batch-size", "8", "--learning-rate", "0.5"],
+                                   ["--optimizer", "momentum", "--learning-rate", "0.5"]])
+def test_other_optimizers_reach_the_threshold(workdir, flags):
+    result = invoke("learn", "photo.png", "--log", "run.csv", *flags)
+    assert result.exit_code == 0, result.output
+    rows = read_log(workdir / "run.csv")
+    assert len(rows) >= 5 and float(rows[-1]["cost"]) < 1e-4 <= float(rows[-2]["cost"])
+
+
+def test_sgd_seed_makes_runs_reproducible(workdir):
+    for name in ("a", "b"):
+        invoke("learn", "photo.png", "--optimizer", "sgd", "--seed", "3", "-o", f"{name}.png", "-q")
+    assert (workdir / "a.png").read_bytes() == (workdir / "b.png").read_bytes()
+
+
+def test_exact_engine_needs_gd(workdir):
+    result = invoke("learn", "photo.png", "--optimizer", "sgd", "--engine", "exact")
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+
+
+def test_solver_exact_writes_the_optimum_in_one_frame(workdir):
+    result = invoke("learn", "photo.png", "--solver", "exact", "-o", "best.gif", "-o", "best.png",
+                    "--log", "best.csv")
+    assert result.exit_code == 0 and "least-squares solution" in result.stdout
+    assert len(read_frames(workdir / "best.gif")) == 1
+    assert np.array_equal(np.asarray(Image.open(workdir / "best.png")), colour_array())
+    assert float(read_log(workdir / "best.csv")[0]["cost"]) < 1e-20
+
+
+def test_log_reports_distance_from_the_optimum(workdir):
+    invoke("learn", "photo.png", "--log", "run.csv", "-q")
+    rows = read_log(workdir / "run.csv")
+    assert all(float(r["excess_cost"]) == pytest.approx(float(r["cost"])) for r in rows)
+
+
+def test_diverging_rate_warns_then_fails_without_writing(workdir):
+    result = invoke("learn", "photo.png", "--learning-rate", "2.5", "-o", "out.gif")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    limit = 2 * 192 / 193  # 2n / (n + 1) for the 12 x 16 photo
+    assert len(lines) == 2 and "warning" in lines[0] and f"{limit:.6g}" in lines[1]
+    assert "Traceback" not in result.output and not (workdir / "out.gif").exists()
+
+
+def test_info_reports_size_limit_and_forecast(workdir):
+    result = invoke("info", "photo.png", "--learning-rate", "0.5")
+    assert result.exit_code == 0, result.output
+    n = 12 * 16
+    assert f"16 x 12 = {n} pixels, 3 channels" in result.stdout
+    assert f"learning rate < {2 * n / (n + 1):.6g}" in result.stdout
+    epochs = int(re.search(r"0.5: ([\d,]+) epochs", result.stdout).group(1).replace(",", ""))
+    invoke("learn", "photo.png", "--learning-rate", "0.5", "--log", "run.csv", "-q")
+    assert int(read_log(workdir / "run.csv")[-1]["epoch"]) == epochs
+    assert "ms per epoch" in result.stdout
+    unstable = invoke("info", "photo.png", "--learning-rate", "3")
+    assert unstable.exit_code == 0 and "explodes" in unstable.stdout
+
+
+def test_sweep_writes_labelled_panels(workdir):
+    result = invoke("sweep", "photo.png", "--learning-rate", "0.05", "--learning-rate", "1",
+                    "--learning-rate", "2.5", "-o", "sweep.gif", "--frames", "12")
+    assert result.exit_code == 0, result.output
+    assert "gd lr 2.5: diverged" in result.stdout and "gd lr 1: converged" in result.stdout
+    frames = read_frames(workdir / "sweep.gif")
+    assert 2 <= len(frames) <= 12
+    assert frames[0].shape[1] == 3 * 16 + 2 * 4  # three panels and two gaps
+    right = frames[-1][:12, -16:].reshape(-1, 3).astype(int)
+    assert (np.abs(right - [200, 30, 30]).max(axis=1) < 40).mean() > 0.9  # the diverged panel is red
+    bad = invoke("sweep", "photo.png", "-o", "sweep.png")
+    assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2)
+
+
+def test_logistic_palette_painting(workdir):
+    result = invoke("learn", "photo.png", "--model", "logistic", "--palette", "4", "--log", "p.csv",
+                    "-o", "p.gif", "-o", "p.png")
+    assert result.exit_code == 0, result.output
+    assert "100.00 % of pixels right" in result.stdout
+    rows = read_log(workdir / "p.csv")
+    assert list(rows[0]) == ["epoch", "cost", "cost_0", "cost_1", "cost_2", "cost_3", "accuracy"]
+    assert float(rows[-1]["accuracy"]) == 1.0 and float(rows[0]["accuracy"]) < 1.0
+    final = np.asarray(Image.open(workdir / "p.png")).reshape(-1, 3)
+    assert len(np.unique(final, axis=0)) == 4  # painted in the four palette colours
+    soft = invoke("learn", "photo.png", "--model", "logistic", "--palette", "4", "--soft",
+                  "-o", "s.png", "-q")
+    assert soft.exit_code == 0
+    mixed = np.asarray(Image.open(workdir / "s.png")).reshape(-1, 3)
+    palette = np.unique(final, axis=0)
+    assert not (mixed[:, None, :] == palette[None]).all(axis=2).any(axis=1).all()  # mixes, not pure
+
+
+def test_logistic_rejects_linear_only_flags(workdir):
+    result = invoke("learn", "photo.png", "--model", "logistic", "--solver", "exact")
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
