@@ -1,0 +1,253 @@
+"""paintlr's benchmark: every figure of issue 3 in one run, written to BENCHMARKS.md.
+
+    python benchmarks/run.py            # full run (make bench), writes BENCHMARKS.md
+    python benchmarks/run.py --quick    # smoke run: fewer sizes and repetitions
+
+The machine is assumed shared and noisy: every figure is a median of several
+repetitions, and every comparison is a ratio to a reference measured in the same
+run (interleaved with it where the ratio is a target). Sections that fail are
+reported in the output with their error; nothing is skipped silently.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
+
+import bench_output
+import bench_training
+from common import REPO, Config, Section, fmt_bytes, fmt_ratio, fmt_time, log, machine, table
+
+SECTIONS = ["startup", "per-epoch", "threshold", "exact-frames", "gif", "e2e", "big"]
+
+
+def run_sections(cfg: Config, only: set[str]) -> list[Section]:
+    done: list[Section] = []
+    per_epoch_results: dict | None = None
+
+    def attempt(key: str, title: str, fn):
+        if key not in only:
+            sec = Section(key, title)
+            sec.error = "not run (excluded with --only)"
+            done.append(sec)
+            return None
+        log(f"section {key}: {title}")
+        load = os.getloadavg()[0]
+        start = time.perf_counter()
+        try:
+            result = fn()
+        except Exception:
+            sec = Section(key, title)
+            sec.error = traceback.format_exc()
+            log(f"section {key} FAILED:\n{sec.error}")
+            result = None
+        else:
+            sec = result[0] if isinstance(result, tuple) else result
+        sec.elapsed = time.perf_counter() - start
+        sec.load = load
+        done.append(sec)
+        log(f"section {key} took {sec.elapsed:.1f} s")
+        return result
+
+    attempt("startup", "Start-up: `paintlr --help`", lambda: bench_output.startup_section(cfg))
+    result = attempt("per-epoch", "Per-epoch time and peak memory, 3-channel images",
+                     lambda: bench_training.per_epoch_section(cfg))
+    if result is not None:
+        per_epoch_results = result[1]
+    if per_epoch_results is None and "threshold" in only:
+        sec = Section("threshold", "Time to reach cost 1e-4")
+        sec.error = "not run: it needs the per-epoch section's figures, which failed or were excluded"
+        done.append(sec)
+    else:
+        attempt("threshold", "Time to reach cost 1e-4",
+                lambda: bench_training.convergence_section(cfg, per_epoch_results))
+    attempt("exact-frames", "Exact engine frames", lambda: bench_output.exact_frames_section(cfg))
+    attempt("gif", "GIF encoding", lambda: bench_output.gif_section(cfg))
+    attempt("e2e", "End to end", lambda: bench_output.e2e_section(cfg))
+    attempt("big", "End to end, large working size", lambda: bench_output.big_section(cfg))
+    return done
+
+
+def verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("**PASS**" if ok else "**FAIL**")
+
+
+def targets_table(sections: list[Section]) -> str:
+    m: dict = {}
+    for sec in sections:
+        m.update(sec.metrics)
+    rows = []
+
+    def row(name, measured, target, ok, note=""):
+        rows.append([name, measured, target, verdict(ok), note])
+
+    if "iterate_ratio" in m:
+        row("Iterate engine, one epoch at 256² RGB vs in-place add `a += y`",
+            f"{fmt_ratio(m['iterate_ratio'])} ({fmt_time(m['iterate_time'])} vs "
+            f"{fmt_time(m['add_time'])})", "<= 6x", m["iterate_ratio"] <= 6,
+            f"repetitions ranged {m['iterate_ratio_min']:.3g}x to {m['iterate_ratio_max']:.3g}x; "
+            f"vs scalar add `a += 1.0`: {fmt_ratio(m['iterate_ratio_scalar'])}")
+    else:
+        row("Iterate engine vs add reference", "not measured", "<= 6x", None)
+    if "exact_ratio" in m:
+        row("Exact engine, frame at epoch 10^7 vs at epoch 10", f"{fmt_ratio(m['exact_ratio'])} "
+            f"({fmt_time(m['exact_frame_1e7'])} vs {fmt_time(m['exact_frame_10'])})", "<= 1.5x",
+            m["exact_ratio"] <= 1.5)
+    else:
+        row("Exact engine frame ratio", "not measured", "<= 1.5x", None)
+    if "e2e_wall" in m:
+        row("End to end, default job on a 256 px photo: wall", fmt_time(m["e2e_wall"]), "< 1 s",
+            m["e2e_wall"] < 1.0)
+        row("End to end vs import-and-encode floor", f"{fmt_ratio(m['e2e_ratio'])} (floor "
+            f"{fmt_time(m['e2e_floor'])})", "<= 2x", m["e2e_ratio"] <= 2)
+        row("End to end peak RSS", fmt_bytes(m["e2e_rss"]), "< 250 MB", m["e2e_rss"] < 250e6)
+    else:
+        row("End to end", "not measured", "< 1 s, <= 2x floor, < 250 MB", None)
+    if "big_ok" in m:
+        full = m["big_size"] == 2048
+        row(f"{m['big_size']} px working size: finishes, peak RSS",
+            f"{'finished' if m['big_ok'] else 'did not finish'}, {fmt_bytes(m['big_rss'])}, "
+            f"{fmt_time(m['big_wall'])}", "finishes, < 1.5 GB",
+            (m["big_ok"] and m["big_rss"] < 1.5e9) if full else None,
+            "" if full else "--quick ran 1024 px: no verdict")
+    else:
+        row("2048 px working size", "not measured", "finishes, < 1.5 GB", None)
+    if "gif_per_frame" in m:
+        row("GIF encoding per 256² frame (default, no dither)", fmt_time(m["gif_per_frame"]),
+            "<= 5 ms", m["gif_per_frame"] <= 5e-3,
+            f"smooth gradient: {fmt_time(m['gif_per_frame_gradient'])}")
+        row("GIF encoding per 256² frame with --dither", fmt_time(m["gif_per_frame_dither"]),
+            "<= 5 ms", m["gif_per_frame_dither"] <= 5e-3, "banding: see the GIF section")
+    else:
+        row("GIF encoding", "not measured", "<= 5 ms per frame", None)
+    if "help_numpy" in m:
+        imported = [name for name, key in (("numpy", "help_numpy"), ("Pillow", "help_pil")) if m[key]]
+        row("`paintlr --help` imports neither numpy nor Pillow",
+            "imports " + " and ".join(imported) if imported else "neither imported",
+            "neither imported", not imported,
+            f"{fmt_time(m['help_wall'])}, {fmt_ratio(m['help_ratio'])} of `python -c pass`")
+    else:
+        row("`paintlr --help` imports", "not measured", "neither numpy nor Pillow", None)
+    return table(["target", "measured", "target", "verdict", "note"], rows)
+
+
+HEADLINE_METHODS = [
+    ("seed", "Seed loop, literal Python port"),
+    ("dense", "Dense numpy GD (n x (n+1) matrix)"),
+    ("sgd", "scikit-learn SGDRegressor, eta0 = the same rate"),
+    ("sgd_best", "scikit-learn SGDRegressor, eta0 = 1 (its fastest)"),
+    ("lstsq", "scikit-learn LinearRegression (exact solve)"),
+    ("iterate", "paintlr, iterate engine"),
+    ("exact", "paintlr, exact engine"),
+]
+
+
+def headline(sections: list[Section]) -> str | None:
+    """Time to cost 1e-4 at 256² RGB for every method, and how much longer than paintlr exact."""
+    m: dict = {}
+    for sec in sections:
+        m.update(sec.metrics)
+    rates = [(rate, m[f"threshold_{rate}"]) for rate in bench_training.RATES
+             if f"threshold_{rate}" in m]
+    if not rates:
+        return None
+    rows = []
+    for key, label in HEADLINE_METHODS:
+        row = [label]
+        for _, info in rates:
+            value = info["times"].get(key)
+            exact = info["times"].get("exact")
+            if value is None:
+                row.append("n/a")
+                continue
+            seconds, how = value
+            text = fmt_time(seconds) if how == "measured" else f"~{fmt_time(seconds)} ({how})"
+            if exact and key != "exact":
+                text += f", {seconds / exact[0]:,.3g}x paintlr exact"
+            row.append(text)
+        rows.append(row)
+    headers = ["256² RGB (n = 65,536), from zero weights to cost 1e-4"] + [
+        f"learning rate {rate:g} ({info['k']:,} epochs)" for rate, info in rates]
+    return table(headers, rows)
+
+
+def render(sections: list[Section], cfg: Config, info: list, total: float) -> str:
+    out = ["# paintlr benchmarks", ""]
+    out.append(
+        "Generated by `make bench` (`python benchmarks/run.py`"
+        + (" --quick" if cfg.quick else "")
+        + f"); the whole run took {total:.0f} s. Do not edit by hand: rerun the benchmark. "
+        "Every figure is a median of several repetitions on a shared 2-core machine; every "
+        "comparison is a ratio to a reference measured in the same run."
+    )
+    if cfg.quick:
+        out += ["", "**This is a --quick smoke run: fewer sizes and repetitions; not the figures "
+                "to quote.**"]
+    out += ["", "## Machine", "", table(["", ""], [[k, v] for k, v in info]), ""]
+    out += ["## Targets (issue 3)", "", targets_table(sections), ""]
+    head = headline(sections)
+    if head:
+        out += ["## Headline: time to reach cost 1e-4 at 256²", "",
+                "From the threshold section below; (k) = closed-form epochs x measured time per epoch, "
+                "(k, e) = the same with an extrapolated epoch time, (s) = SGD epochs measured at "
+                "the largest size it was run to the threshold x its epoch time measured at 256².",
+                "", head, ""]
+    out += ["## Sections", "", "The 1-minute load average when each section started shows how "
+            "busy the 2 cores were with other work (above 2, this run shared them).", "",
+            table(["section", "run time", "load average", "status"], [
+        [s.title, fmt_time(s.elapsed) if s.elapsed else "",
+         f"{s.load:.2f}" if s.load is not None else "", "ok" if s.error is None else
+         ("FAILED (see below)" if "Traceback" in s.error else s.error)] for s in sections]), ""]
+    for sec in sections:
+        out += [f"## {sec.title}", ""]
+        if sec.error:
+            out += ["**This section did not produce figures:**", "", "```", sec.error.strip(), "```", ""]
+        for block in sec.blocks:
+            out += [block, ""]
+    out.append(f"_Load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}._")
+    return "\n".join(out) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smoke run: fewer sizes and repetitions")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="Markdown file to write [default: BENCHMARKS.md at the repo root; "
+                             "with --quick, BENCHMARKS.quick.md in the temp folder]")
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help=f"comma-separated sections to run, of {', '.join(SECTIONS)}")
+    args = parser.parse_args()
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
+    unknown = only - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="paintlr-bench-") as tmp:
+        cfg = Config(quick=args.quick, tmp=Path(tmp))
+        info = machine()
+        sections = run_sections(cfg, only)
+        total = time.perf_counter() - started
+        text = render(sections, cfg, info, total)
+    out = args.out
+    if out is None:
+        out = (Path(tempfile.gettempdir()) / "BENCHMARKS.quick.md") if args.quick else REPO / "BENCHMARKS.md"
+    tmp_out = out.with_name(f".{out.name}.part")
+    tmp_out.write_text(text)
+    os.replace(tmp_out, out)
+    failed = [s.key for s in sections if s.error and "Traceback" in s.error]
+    log(f"wrote {out} in {total:.0f} s" + (f"; FAILED sections: {', '.join(failed)}" if failed else ""))
+    print(targets_table(sections))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
