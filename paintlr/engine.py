@@ -8,6 +8,7 @@ however many epochs it skips. See DESIGN.md sections 2 and 3.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -15,8 +16,10 @@ import numpy as np
 from .errors import DivergenceError
 
 
-def pow1m(x: np.ndarray | float, k: int) -> np.ndarray:
+def pow1m(x: np.ndarray | float, k: int) -> np.ndarray | float:
     """(1 - x)^k for integer k >= 0, accurate for x near 0 and valid for 1 - x <= 0."""
+    if isinstance(x, float):
+        return _pow1m_scalar(x, k)
     x = np.asarray(x, dtype=np.float64)
     base = 1.0 - x
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
@@ -25,6 +28,19 @@ def pow1m(x: np.ndarray | float, k: int) -> np.ndarray:
     signed = -magnitude if k % 2 else magnitude
     out = np.where(base > 0, positive, signed)
     return np.where(k == 0, 1.0, out)
+
+
+def _pow1m_scalar(x: float, k: int) -> float:
+    """pow1m for one float with the math module: the bisections call it thousands of times."""
+    if k == 0:
+        return 1.0
+    if x < 1.0:
+        return math.exp(k * math.log1p(-x))
+    if x == 1.0:
+        return 0.0
+    log = k * math.log(x - 1.0)
+    magnitude = math.inf if log > 709.0 else math.exp(log)
+    return -magnitude if k % 2 else magnitude
 
 
 def one_minus_pow1m(x: np.ndarray | float, k: int) -> np.ndarray:
@@ -51,14 +67,15 @@ class OneHotTrajectory:
         self.r0 = theta[:, 1:] + self.b0[:, None] - y
         self.rbar = self.r0.mean(axis=1)
         centred = self.r0 - self.rbar[:, None]
-        self.detail2 = np.einsum("ij,ij->i", centred, centred)
+        self.detail2 = np.einsum("ij,ij->i", centred, centred) / (2 * n)  # cost of the detail
+        self.mean2 = self.rbar**2 / 2  # cost of the mean
 
     def cost(self, k: int) -> np.ndarray:
         """Per-channel cost after k epochs, in O(channels)."""
         a = pow1m(self.eta, k)
         g = pow1m(self.eta * (self.n + 1), k)
         with np.errstate(over="ignore", invalid="ignore"):
-            return (a * a * self.detail2 + g * g * self.n * self.rbar**2) / (2 * self.n)
+            return a * a * self.detail2 + g * g * self.mean2
 
     def optimum_cost(self) -> np.ndarray:
         """Per-channel cost at the least-squares optimum: one weight per pixel fits exactly."""
@@ -67,7 +84,7 @@ class OneHotTrajectory:
     def detail_cost(self, k: int) -> np.ndarray:
         """Per-channel cost of the residual's zero-mean part: the picture still missing."""
         with np.errstate(over="ignore", invalid="ignore"):
-            return pow1m(self.eta, k) ** 2 * self.detail2 / (2 * self.n)
+            return pow1m(self.eta, k) ** 2 * self.detail2
 
     def theta(self, k: int) -> np.ndarray:
         """Parameters (k, n + 1) after k epochs, bias column first."""
@@ -168,10 +185,13 @@ def iterate(
     the residual the step needs; training stops as soon as it is below max_cost,
     or when on_log returns True. Returns the number of epochs run.
     """
-    if optimizer is None:
-        from .optimizers import GradientDescent
+    from .designs import OneHot
+    from .optimizers import GradientDescent
 
+    if optimizer is None:
         optimizer = GradientDescent()
+    if isinstance(design, OneHot) and isinstance(optimizer, GradientDescent):
+        return _one_hot_gd(theta, y, learning_rate, epochs, max_cost, log_every, on_log)
     m = y.shape[1]
     r = np.empty_like(y)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -185,6 +205,40 @@ def iterate(
                 return epoch
             optimizer.step(design, theta, y, r, learning_rate)
     raise AssertionError("unreachable")
+
+
+def _one_hot_gd(theta, y, learning_rate, epochs, max_cost, log_every, on_log) -> int:
+    """`iterate` for batch GD on the one-hot design, with the residual as the state.
+
+    Since X X^T = I, one epoch maps r to (1 - eta) r - eta * sum(r): three passes
+    over r per epoch instead of rebuilding it from the weights; the weights are
+    recovered once at the end (also when interrupted), w = r + y - b.
+    """
+    k, n = y.shape
+    eta = learning_rate / n
+    b = theta[:, 0]
+    r = theta[:, 1:] + b[:, None]
+    r -= y
+    square = np.empty_like(r)
+    epoch = 0
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            while True:
+                np.multiply(r, r, out=square)
+                cost = float(np.einsum("ij->", square)) / (2 * n * k)
+                if not np.isfinite(cost):
+                    raise DivergenceError(learning_rate, 2.0 * n / (n + 1), epoch)
+                stop = on_log is not None and log_every and epoch % log_every == 0 and on_log(epoch, cost)
+                if stop or cost < max_cost or epoch == epochs:
+                    return epoch
+                step = eta * np.einsum("ij->i", r)
+                b -= step
+                r *= 1.0 - eta
+                r -= step[:, None]
+                epoch += 1
+    finally:
+        np.add(r, y, out=theta[:, 1:])
+        theta[:, 1:] -= b[:, None]
 
 
 def jump(

@@ -45,11 +45,11 @@ class LinearRegressionModel:
 
     def set_params(self, params) -> None:
         """Set the parameters from an array of shape (d + 1, k) or (d + 1,)."""
-        p = np.array(params, dtype=np.float64)
+        p = np.asarray(params, dtype=np.float64)
         if p.ndim not in (1, 2) or p.shape[0] < 1:
             raise ValueError(f"params must have shape (d + 1,) or (d + 1, k), got {p.shape}")
         self._vector = p.ndim == 1
-        self._theta = np.ascontiguousarray(np.atleast_2d(p.T) if p.ndim == 2 else p[None, :])
+        self._theta = np.array(p.T if p.ndim == 2 else p[None, :], order="C")
         self._optimizer = None
 
     def score(self, samples) -> np.ndarray:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .designs import OneHot
+from .errors import DivergenceError
 from .model import LinearRegressionModel
 from .schedule import burst_frames, plan_frames, threshold_epoch
 
@@ -126,6 +127,9 @@ class Painting:
         if self.epochs is None:
             yield from self._frames_as_error_falls(float(first.mean()))
             return
+        if self.epochs is not None and self.planned and self.options["engine"] != "iterate":
+            yield from self._frames_in_closed_form()
+            return
         done = 0
         for planned in itertools.chain(self.epochs, [self.max_epochs]):
             target = min(planned, self.max_epochs)
@@ -135,6 +139,18 @@ class Painting:
             done += result.epochs
             yield self._frame(done, result.channel_costs)
             if result.converged:
+                return
+
+    def _frames_in_closed_form(self) -> Iterator[Frame]:
+        """The exact engine: every planned frame read off the one trajectory from the start."""
+        for planned in self.epochs:
+            epoch = min(planned, self.planned_epochs)  # a burst may pass the threshold
+            costs = self.trajectory.cost(epoch)
+            if not np.all(np.isfinite(costs)):
+                raise DivergenceError(self.learning_rate, self.max_stable_learning_rate)
+            self.model.set_params(self.trajectory.theta(epoch).T)
+            yield self._frame(epoch, costs)
+            if epoch == self.planned_epochs:
                 return
 
     def _frames_as_error_falls(self, cost0: float) -> Iterator[Frame]:
