@@ -22,11 +22,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
+import bench_logistic
 import bench_output
 import bench_training
 from common import REPO, Config, Section, fmt_bytes, fmt_ratio, fmt_time, log, machine, table
 
-SECTIONS = ["startup", "per-epoch", "threshold", "exact-frames", "gif", "e2e", "big"]
+SECTIONS = ["startup", "per-epoch", "threshold", "exact-frames", "gif", "e2e", "big", "logistic"]
 
 
 def run_sections(cfg: Config, only: set[str]) -> list[Section]:
@@ -73,6 +74,8 @@ def run_sections(cfg: Config, only: set[str]) -> list[Section]:
     attempt("gif", "GIF encoding", lambda: bench_output.gif_section(cfg))
     attempt("e2e", "End to end", lambda: bench_output.e2e_section(cfg))
     attempt("big", "End to end, large working size", lambda: bench_output.big_section(cfg))
+    attempt("logistic", "Logistic regression and palette painting (issue 6)",
+            lambda: bench_logistic.logistic_section(cfg))
     return done
 
 
@@ -136,7 +139,39 @@ def targets_table(sections: list[Section]) -> str:
             f"{fmt_time(m['help_wall'])}, {fmt_ratio(m['help_ratio'])} of `python -c pass`")
     else:
         row("`paintlr --help` imports", "not measured", "neither numpy nor Pillow", None)
+    logistic_rows(m, row)
     return table(["target", "measured", "target", "verdict", "note"], rows)
+
+
+def logistic_rows(m: dict, row) -> None:
+    """Issue 6: one epoch of one-vs-rest logistic regression, and palette painting end to end."""
+    target = f"<= {fmt_time(bench_logistic.EPOCH_TARGET)}"
+    if "lr_grouped_epoch" in m:
+        row("Logistic (issue 6), one epoch at 256², K = 8, one-hot, grouped path (from equal "
+            "weights)", f"{fmt_time(m['lr_grouped_epoch'])} ({fmt_ratio(m['lr_grouped_ratio'])} "
+            f"an add `a += y` of (8, 65536), {fmt_time(m['lr_add'])})", target,
+            m["lr_grouped_epoch"] <= bench_logistic.EPOCH_TARGET, "marginal epoch, set-up excluded")
+        row("Logistic (issue 6), a `train(epochs=1)` call, grouped path",
+            f"{fmt_time(m['lr_grouped_call'])} ({fmt_ratio(m['lr_grouped_call_ratio'])} an add)",
+            target, m["lr_grouped_call"] <= bench_logistic.EPOCH_TARGET,
+            "includes the call's O(n K) set-up, paid once per frame")
+        row("Logistic (issue 6), one epoch at 256², K = 8, one-hot, plain vectorised path "
+            "(non-uniform weights)", f"{fmt_time(m['lr_plain_epoch'])} "
+            f"({fmt_ratio(m['lr_plain_ratio'])} an add)", target,
+            m["lr_plain_epoch"] <= bench_logistic.EPOCH_TARGET,
+            f"a `train(epochs=1)` call: {fmt_time(m['lr_plain_call'])}")
+    else:
+        row("Logistic (issue 6), one epoch at 256², K = 8", "not measured", target, None)
+    if "lr_e2e" in m:
+        for name, flag in (("hard", ""), ("soft", " --soft")):
+            r = m["lr_e2e"][name]
+            row(f"`paintlr learn coffee.png --model logistic --palette 8{flag}`: wall, final accuracy",
+                f"{fmt_time(r['wall'])}, {100 * r['accuracy']:.2f} % right", "< 10 s, >= 99 % right",
+                r["wall"] < bench_logistic.E2E_TARGET
+                and r["accuracy"] >= bench_logistic.ACCURACY_TARGET,
+                f"{r['frames']} frames, {r['epochs']:,} epochs, peak RSS {fmt_bytes(r['rss'])}")
+    else:
+        row("`paintlr learn --model logistic --palette 8`", "not measured", "< 10 s", None)
 
 
 HEADLINE_METHODS = [
@@ -192,7 +227,7 @@ def render(sections: list[Section], cfg: Config, info: list, total: float) -> st
         out += ["", "**This is a --quick smoke run: fewer sizes and repetitions; not the figures "
                 "to quote.**"]
     out += ["", "## Machine", "", table(["", ""], [[k, v] for k, v in info]), ""]
-    out += ["## Targets (issue 3)", "", targets_table(sections), ""]
+    out += ["## Targets (issues 3 and 6)", "", targets_table(sections), ""]
     head = headline(sections)
     if head:
         out += ["## Headline: time to reach cost 1e-4 at 256²", "",
