@@ -100,6 +100,19 @@ def test_exact_agrees_with_iterate(name, fraction):
         np.testing.assert_allclose(ex, it, rtol=0, atol=1e-8 * np.abs(it).max())
 
 
+@pytest.mark.xfail(reason="EigenTrajectory freezes directions with lam <= lam_max d eps, which "
+                   "iterate still moves by ~alpha u per epoch (u ~ sqrt(lam)); random Fourier "
+                   "designs have many such directions", strict=False)
+def test_exact_agrees_with_iterate_on_an_ill_conditioned_fourier_design():
+    design = FourierFeatures(256, sigma=3.0, seed=0).design(24, 24)
+    y = picture(24, 24, seed=3)
+    rate = 0.5 * design.max_stable_learning_rate()
+    for epochs in (1, 100):
+        it = train(design, y, rate, epochs, "iterate").get_params()
+        ex = train(design, y, rate, epochs, "exact").get_params()
+        np.testing.assert_allclose(ex, it, rtol=0, atol=1e-8 * np.abs(it).max())
+
+
 def test_float32_dense_accumulates_in_float64():
     x = FourierFeatures(40, sigma=3.0, seed=1).transform(pixel_points(12, 12)).astype(np.float32)
     x64 = x.astype(np.float64)
