@@ -81,8 +81,9 @@ training_options = _options(
     click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.9,
                  show_default=True, help="Momentum coefficient for --optimizer momentum."),
     click.option("--max-cost", type=click.FloatRange(min=0, min_open=True), default=None,
-                 help="Stop when the cost falls below this. [default: 1e-4 (37 dB) for linear; "
-                      "a quarter of the colour-frequency entropy for logistic]"),
+                 help="Stop when the cost falls below this. [default: 1e-4 (37 dB) for one-hot "
+                      "linear; 1.1 x the least-squares optimum for feature maps; a quarter of the "
+                      "colour-frequency entropy for logistic]"),
     click.option("--max-epochs", type=click.IntRange(min=1), default=None,
                  help="Stop here even if the cost is still above --max-cost. "
                       "[default: 10^9 for linear, 10^6 for logistic]"),
@@ -90,10 +91,23 @@ training_options = _options(
                  show_default=True, help="exact jumps in closed form (gd only); iterate runs every epoch."),
 )
 
+feature_options = _options(
+    click.option("--features", type=click.Choice(["onehot", "xy", "poly", "fourier", "cosine"]),
+                 default="onehot", show_default=True,
+                 help="Samples: one-hot pixels (the seed's), or a feature map of (x, y): the raw "
+                      "coordinates, Legendre polynomials, random Fourier features or a cosine grid."),
+    click.option("--degree", type=click.IntRange(1, 200), default=30, show_default=True,
+                 help="Polynomial degree for --features poly."),
+    click.option("--n-features", type=click.IntRange(min=2), default=3072, show_default=True,
+                 help="Feature count for --features fourier (even) and cosine."),
+    click.option("--sigma", type=click.FloatRange(min=0, min_open=True), default=16.0, show_default=True,
+                 help="Spread of the random frequencies for --features fourier, in cycles per image width."),
+)
+
 learning_rate_option = click.option(
     "--learning-rate", type=click.FloatRange(min=0, min_open=True), default=None,
-    help="Gradient-descent learning rate; the GD step is rate / samples. "
-         "[default: 0.05, the seed's, for linear one-hot; 3/4 of the stable limit for logistic]")
+    help="Gradient-descent learning rate; the GD step is rate / samples. [default: 0.05, the seed's, "
+         "for one-hot linear; half the stable limit for feature maps; 3/4 of it for logistic]")
 
 
 def _check_writable(path: str, photo: str, hint: str) -> None:
@@ -142,17 +156,53 @@ def _load(photo: str, size: int, background: str):
     return load_image(photo, size, background)
 
 
-def _painting(target, learning_rate, init, seed, optimizer, batch_size, momentum, max_cost,
-              max_epochs, engine, frames=60, burst=None):
+def _feature_map(features: str, degree: int, n_features: int, sigma: float, seed: int | None,
+                 shape: tuple[int, ...]):
+    """The feature map the flags ask for, or None for the one-hot design."""
+    from .features import CosineFeatures, FourierFeatures, PolynomialFeatures, XYFeatures
+
+    h, w = shape[:2]
+    if features == "onehot":
+        return None
+    if features == "xy":
+        return XYFeatures()
+    if features == "poly":
+        return PolynomialFeatures(degree, aspect=h / w)
+    if features == "cosine":
+        return CosineFeatures(n_features, aspect=h / w)
+    if n_features % 2:
+        raise click.BadParameter(f"--features fourier needs an even count (cosines and sines), "
+                                 f"not {n_features}", param_hint="'--n-features'")
+    return FourierFeatures(n_features, sigma, seed=0 if seed is None else seed)
+
+
+def _painting(target, fmap, learning_rate, init, seed, optimizer, batch_size, momentum, max_cost,
+              max_epochs, engine, frames=60, burst=None, render=None):
     from .painting import Painting
 
     if engine == "exact" and optimizer != "gd":
         raise click.BadParameter(f"the exact engine needs --optimizer gd, not {optimizer}",
                                  param_hint="'--engine'")
-    return Painting(target, learning_rate=0.05 if learning_rate is None else learning_rate, init=init,
-                    seed=seed, max_cost=1e-4 if max_cost is None else max_cost,
-                    max_epochs=max_epochs or 10**9, frames=frames, burst=burst, engine=engine,
-                    optimizer=optimizer, batch_size=batch_size, momentum=momentum)
+    design = None if fmap is None else fmap.design(*target.shape[:2])
+    return Painting(target, design=design, learning_rate=learning_rate, init=init, seed=seed,
+                    max_cost=max_cost, max_epochs=max_epochs or 10**9, frames=frames, burst=burst,
+                    engine=engine, optimizer=optimizer, batch_size=batch_size, momentum=momentum,
+                    render=render)
+
+
+def _renderer(fmap, render_size: int | None, shape: tuple[int, ...]):
+    """Draw frames from the continuous feature model at render_size pixels on the long side."""
+    if render_size is None:
+        return None
+    if fmap is None:
+        raise click.BadParameter("needs a coordinate feature map (--features xy, poly, fourier or "
+                                 "cosine): one-hot weights have no pixels in between",
+                                 param_hint="'--render-size'")
+    h, w, c = shape
+    scale = render_size / max(h, w)
+    size = (max(1, round(h * scale)), max(1, round(w * scale)))
+    grid = fmap.design(*size)
+    return lambda model: model.score(grid).reshape(*size, c)
 
 
 def _warn_unstable(painting, learning_rate: float, optimizer: str) -> None:
@@ -210,6 +260,10 @@ class _PaletteReport:
               help="Colours in the palette (from the photo) for --model logistic.")
 @click.option("--soft", is_flag=True,
               help="--model logistic: paint the probability-weighted mix, not the likeliest colour.")
+@feature_options
+@click.option("--render-size", type=click.IntRange(min=1, max=8192), default=None,
+              help="Draw every frame at this many pixels on the long side from the continuous "
+                   "feature model (coordinate features only).")
 @learning_rate_option
 @training_options
 @click.option("--solver", type=click.Choice(["gd", "exact"]), default="gd", show_default=True,
@@ -227,9 +281,9 @@ class _PaletteReport:
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
               help="Write epoch, costs and PSNR (or accuracy) for every frame to this CSV.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
-def learn(photo, outputs, size, background, model, palette, soft, learning_rate, init, seed,
-          optimizer, batch_size, momentum, max_cost, max_epochs, engine, solver, frames, burst, fps,
-          scale, dither, log_path, quiet) -> None:
+def learn(photo, outputs, size, background, model, palette, soft, features, degree, n_features, sigma,
+          render_size, learning_rate, init, seed, optimizer, batch_size, momentum, max_cost, max_epochs,
+          engine, solver, frames, burst, fps, scale, dither, log_path, quiet) -> None:
     """Learn PHOTO by gradient descent and write the progress as an animation."""
     started = time.perf_counter()
     outputs = _check_outputs(outputs or (Path(photo).stem + ".gif",), photo)
@@ -239,14 +293,18 @@ def learn(photo, outputs, size, background, model, palette, soft, learning_rate,
     from .animation import write_outputs
     from .image import to_uint8
 
+    fmap = _feature_map(features, degree, n_features, sigma, seed, target.shape)
+    render = _renderer(fmap, render_size, target.shape)
     if model == "logistic":
-        painting = _palette_painting(target, palette, soft, learning_rate, seed, optimizer, max_cost,
-                                     max_epochs, engine, solver, frames, burst)
+        if render is not None:
+            raise click.BadParameter("is for --model linear", param_hint="'--render-size'")
+        painting = _palette_painting(target, fmap, palette, soft, learning_rate, seed, optimizer,
+                                     max_cost, max_epochs, engine, solver, frames, burst)
         report = _PaletteReport(painting)
         total = None
     else:
-        painting = _painting(target, learning_rate, init, seed, optimizer, batch_size, momentum,
-                             max_cost, max_epochs, engine, frames, burst)
+        painting = _painting(target, fmap, learning_rate, init, seed, optimizer, batch_size, momentum,
+                             max_cost, max_epochs, engine, frames, burst, render)
         report = _LinearReport(painting, target.shape[2])
         total = painting.planned_epochs
         if burst is not None and total and total // burst > MAX_FRAMES:
@@ -286,8 +344,8 @@ def learn(photo, outputs, size, background, model, palette, soft, learning_rate,
         sys.exit(EXIT_INTERRUPTED)
 
 
-def _palette_painting(target, palette, soft, learning_rate, seed, optimizer, max_cost, max_epochs,
-                      engine, solver, frames, burst):
+def _palette_painting(target, fmap, palette, soft, learning_rate, seed, optimizer, max_cost,
+                      max_epochs, engine, solver, frames, burst):
     from .palette_painting import PalettePainting
 
     for flag, value, allowed in (("--optimizer", optimizer, "gd"), ("--engine", engine, "auto"),
@@ -295,20 +353,23 @@ def _palette_painting(target, palette, soft, learning_rate, seed, optimizer, max
         if value != allowed:
             raise click.BadParameter(f"--model logistic trains by batch gradient descent only "
                                      f"({flag} {value})", param_hint=f"'{flag}'")
+    design = None if fmap is None else fmap.design(*target.shape[:2])
     return PalettePainting(target, palette=palette, soft=soft, learning_rate=learning_rate,
                            max_cost=max_cost, max_epochs=max_epochs or 10**6, frames=frames,
-                           burst=burst, seed=0 if seed is None else seed)
+                           burst=burst, seed=0 if seed is None else seed, design=design)
 
 
 @cli.command()
 @image_options
+@feature_options
 @learning_rate_option
 @training_options
-def info(photo, size, background, learning_rate, init, seed, optimizer, batch_size, momentum,
-         max_cost, max_epochs, engine) -> None:
+def info(photo, size, background, features, degree, n_features, sigma, learning_rate, init, seed,
+         optimizer, batch_size, momentum, max_cost, max_epochs, engine) -> None:
     """Show PHOTO's working size, the stable learning rates, and how long learning will take."""
     target = _load(photo, size, background)
-    painting = _painting(target, learning_rate, init, seed, optimizer, batch_size, momentum,
+    fmap = _feature_map(features, degree, n_features, sigma, seed, target.shape)
+    painting = _painting(target, fmap, learning_rate, init, seed, optimizer, batch_size, momentum,
                          max_cost, max_epochs, engine)
 
     from .forecast import epochs_to_threshold, seconds_per_epoch, seconds_per_jump
@@ -320,7 +381,8 @@ def info(photo, size, background, learning_rate, init, seed, optimizer, batch_si
     epochs, exact = epochs_to_threshold(painting)
     lines = [
         f"image          {photo}: {w} x {h} = {w * h:,} pixels, {c} channel{'s' * (c > 1)}",
-        f"design         one-hot, {w * h + 1:,} weights per channel",
+        f"design         {'one-hot' if fmap is None else repr(fmap)}, "
+        f"{painting.design.n_features + 1:,} weights per channel",
         f"optimizer      {optimizer}" + (f", batch size {batch_size}" if optimizer == "sgd" else "")
         + (f", momentum {momentum:g}" if optimizer == "momentum" else ""),
         f"stable rates   learning rate < {limit:.6g}",
@@ -359,23 +421,32 @@ def _duration(seconds: float) -> str:
 @click.option("-o", "--output", default=None, metavar="FILE",
               help="Animation to write (.gif, .webp or .apng). [default: PHOTO's stem + -sweep.gif]")
 @click.option("--learning-rate", "learning_rates", type=click.FloatRange(min=0, min_open=True),
-              multiple=True, help="A learning rate to compare; repeatable. [default: 0.05 0.5 2.5]")
+              multiple=True, help="A learning rate to compare; repeatable. [default: 0.05 0.5 2.5 for "
+                                  "one-hot alone, else each design's own default]")
 @click.option("--optimizer", "optimizers", type=click.Choice(["gd", "sgd", "momentum"]),
               multiple=True, help="An optimizer to compare; repeatable. [default: gd]")
+@click.option("--features", "feature_names",
+              type=click.Choice(["onehot", "xy", "poly", "fourier", "cosine"]), multiple=True,
+              help="A design to compare; repeatable. [default: onehot]")
+@click.option("--degree", type=click.IntRange(1, 200), default=30, show_default=True)
+@click.option("--n-features", type=click.IntRange(min=2), default=3072, show_default=True)
+@click.option("--sigma", type=click.FloatRange(min=0, min_open=True), default=16.0, show_default=True)
 @click.option("--init", type=click.Choice(["zeros", "mean", "random"]), default="zeros",
               show_default=True, help="Starting weights for every run.")
 @click.option("--seed", type=int, default=None, help="Random seed (--init random, SGD shuffle).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.9, show_default=True)
-@click.option("--max-cost", type=click.FloatRange(min=0, min_open=True), default=1e-4, show_default=True)
+@click.option("--max-cost", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="[default: each design's own, as for learn]")
 @click.option("--max-epochs", type=click.IntRange(min=1), default=10**9, show_default=True)
 @click.option("--frames", type=click.IntRange(min=2), default=60, show_default=True)
 @click.option("--fps", type=click.FloatRange(min=0, min_open=True, max=100), default=20, show_default=True)
 @click.option("--scale", type=click.IntRange(min=1, max=64), default=1, show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
-def sweep(photo, size, background, output, learning_rates, optimizers, init, seed, batch_size,
-          momentum, max_cost, max_epochs, frames, fps, scale, quiet) -> None:
-    """Compare learning rates and optimizers side by side in one animation of PHOTO."""
+def sweep(photo, size, background, output, learning_rates, optimizers, feature_names, degree,
+          n_features, sigma, init, seed, batch_size, momentum, max_cost, max_epochs, frames, fps, scale,
+          quiet) -> None:
+    """Compare learning rates, optimizers and designs side by side in one animation of PHOTO."""
     started = time.perf_counter()
     output = output or Path(photo).stem + "-sweep.gif"
     _check_outputs((output,), photo)
@@ -390,8 +461,21 @@ def sweep(photo, size, background, output, learning_rates, optimizers, init, see
     from .panels import compose
     from .sweep import sweep as run_sweep
 
-    runs = [(f"{opt} lr {lr:g}", {"learning_rate": lr, "optimizer": opt})
-            for opt in optimizers or ("gd",) for lr in learning_rates or (0.05, 0.5, 2.5)]
+    feature_names = feature_names or ("onehot",)
+    if not learning_rates:
+        learning_rates = (0.05, 0.5, 2.5) if feature_names == ("onehot",) else (None,)
+    optimizers = optimizers or ("gd",)
+    runs = []
+    for name in feature_names:
+        fmap = _feature_map(name, degree, n_features, sigma, seed, target.shape)
+        design = None if fmap is None else fmap.design(*target.shape[:2])
+        for opt in optimizers:
+            for lr in learning_rates:
+                parts = [name if len(feature_names) > 1 else "",
+                         opt if len(optimizers) > 1 or len(learning_rates) > 1 else "",
+                         f"lr {lr:g}" if lr is not None and len(learning_rates) > 1 else ""]
+                label = " ".join(p for p in parts if p) or f"{name} {opt}"
+                runs.append((label, {"learning_rate": lr, "optimizer": opt, "design": design}))
     common = dict(init=init, seed=seed, max_cost=max_cost, batch_size=batch_size, momentum=momentum)
     images, panels = [], []
     try:
@@ -402,7 +486,8 @@ def sweep(photo, size, background, output, learning_rates, optimizers, init, see
             raise
     write_animation(output, images, fps=fps)
     if not quiet:
-        states = ", ".join(f"{p.label}: {p.status} at epoch {p.epoch:,}" for p in panels)
+        states = ", ".join(f"{p.label}: {p.status} at epoch {p.epoch:,}, {p.psnr:.1f} dB"
+                           for p in panels)
         click.echo(f"{len(images)} frames, {time.perf_counter() - started:.2f} s -> {output} ({states})")
 
 

@@ -111,20 +111,22 @@ class EigenTrajectory:
     def __init__(self, lam, v, theta, c, yy, learning_rate: float):
         self.alpha = learning_rate
         self.v = v
-        tol = lam[-1] * lam.size * np.finfo(np.float64).eps
-        self.moving = lam > tol
-        self.lam = np.where(self.moving, lam, 0.0)
+        self.lam = np.clip(lam, 0.0, None)
         self.z0 = theta @ v
-        self.u = np.where(self.moving, c @ v, 0.0)
+        self.u = c @ v
         self.e0 = self.lam * self.z0 - self.u
         self.yy = yy
         self.mean_row = v[0] * self.lam  # first row of G in the eigenbasis
         self.ybar = c[:, 0]
+        # directions indistinguishable from the null space: they never settle (k -> infinity)
+        self.moving = self.lam > self.lam[-1] * self.lam.size * np.finfo(np.float64).eps
 
     def _z(self, k: int) -> np.ndarray:
-        f = np.zeros_like(self.lam)
-        m = self.moving
-        f[m] = one_minus_pow1m(self.alpha * self.lam[m], k) / self.lam[m]
+        """Coordinates after k epochs; every direction moves as iterated GD moves it,
+        f_k = k alpha where lam = 0 (a tiny lam keeps its own, expm1-accurate f_k)."""
+        positive = self.lam > 0
+        lam = np.where(positive, self.lam, 1.0)
+        f = np.where(positive, one_minus_pow1m(self.alpha * self.lam, k) / lam, k * self.alpha)
         return self.z0 - f * self.e0
 
     def cost(self, k: int) -> np.ndarray:
@@ -132,7 +134,7 @@ class EigenTrajectory:
         return self._cost_at(self._z(k))
 
     def optimum_cost(self) -> np.ndarray:
-        """Per-channel cost where GD converges: the least-squares optimum."""
+        """Per-channel cost of the least-squares optimum, where GD converges."""
         lam = np.where(self.moving, self.lam, 1.0)
         return self._cost_at(np.where(self.moving, self.u / lam, self.z0))
 

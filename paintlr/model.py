@@ -123,7 +123,7 @@ class LinearRegressionModel:
         """Set the parameters to the least-squares optimum, minimum-norm where not unique.
 
         That is the point gradient descent from zero converges to. One-hot in O(n):
-        b = sum(y) / (n + 1), w = y - b. Dense: numpy.linalg.lstsq on [1, X].
+        b = sum(y) / (n + 1), w = y - b. Dense: through the Gram matrix's eigenbasis.
         """
         design = as_design(samples)
         y = self._labels(labels, design)
@@ -132,8 +132,7 @@ class LinearRegressionModel:
             theta[:, 0] = y.sum(axis=1) / (design.n + 1)
             theta[:, 1:] = y - theta[:, :1]
         else:
-            phi = np.column_stack([np.ones(design.n_samples), design.x.astype(np.float64)])
-            theta = np.linalg.lstsq(phi, y.T, rcond=None)[0].T
+            theta = design.least_squares(y)
         self._theta = np.ascontiguousarray(theta)
         self._vector = np.ndim(labels) == 1
         self._optimizer = None

@@ -107,10 +107,9 @@ class StochasticGD:
         theta[:, 0] = b_end
 
     def _dense_epoch(self, design, theta, y, order, lr) -> None:
-        x = design.x
         for start in range(0, order.size, self.batch_size):
             rows = order[start:start + self.batch_size]
-            xb = x[rows].astype(np.float64)
+            xb = design.rows(rows)
             rb = xb @ theta[:, 1:].T + theta[:, 0] - y[:, rows].T  # (B, k)
             eta = lr / rows.size
             theta[:, 0] -= eta * rb.sum(axis=0)
@@ -120,8 +119,11 @@ class StochasticGD:
         """One-hot: the bias recurrence needs alpha < 2. Dense: a safe bound, 2 / max(1 + |x_i|^2)."""
         if isinstance(design, OneHot):
             return 2.0
-        x = design.x
-        return 2.0 / float(1.0 + np.einsum("ij,ij->i", x, x, dtype=np.float64).max())
+        block = max(1, (1 << 20) // max(design.n_features, 1))
+        largest = max(float(np.einsum("ij,ij->i", x, x).max())
+                      for x in (design.rows(np.arange(i, min(i + block, design.n_samples)))
+                                for i in range(0, design.n_samples, block)))
+        return 2.0 / (1.0 + largest)
 
 
 def linear_recurrence(u: np.ndarray, c: float, start: np.ndarray, block: int = 64) -> np.ndarray:

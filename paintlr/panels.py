@@ -28,7 +28,7 @@ def compose(panels, scale: int = 1) -> np.ndarray:
             rgb = to_uint8(np.broadcast_to(p.image, (*p.image.shape[:2], 3)))
             tile = Image.fromarray(rgb).resize((w, h), Image.Resampling.NEAREST)
         canvas.paste(tile, (x, 0))
-        cost = "exploded" if p.status == "diverged" else f"cost {p.cost:.2e}"
+        cost = "exploded" if p.status == "diverged" else f"cost {p.cost:.1e}, {p.psnr:.1f} dB"
         epoch = f"epoch {p.epoch:,}" + (" done" if p.status == "converged" else "")
         if p.status == "diverged":
             epoch = f"diverged by {p.epoch:,}"

@@ -10,7 +10,7 @@ import numpy as np
 
 from .errors import DivergenceError
 from .forecast import epochs_to_threshold
-from .painting import Painting
+from .painting import Painting, psnr
 from .schedule import geometric_frames
 
 BLOWUP = 1e3  # a cost this many times its start counts as diverged, before it overflows
@@ -25,6 +25,10 @@ class Panel:
     epoch: int
     cost: float
     status: str  # "running", "converged" or "diverged"
+
+    @property
+    def psnr(self) -> float:
+        return psnr(self.cost)
 
 
 @dataclass

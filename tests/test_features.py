@@ -100,9 +100,6 @@ def test_exact_agrees_with_iterate(name, fraction):
         np.testing.assert_allclose(ex, it, rtol=0, atol=1e-8 * np.abs(it).max())
 
 
-@pytest.mark.xfail(reason="EigenTrajectory freezes directions with lam <= lam_max d eps, which "
-                   "iterate still moves by ~alpha u per epoch (u ~ sqrt(lam)); random Fourier "
-                   "designs have many such directions", strict=False)
 def test_exact_agrees_with_iterate_on_an_ill_conditioned_fourier_design():
     design = FourierFeatures(256, sigma=3.0, seed=0).design(24, 24)
     y = picture(24, 24, seed=3)
