@@ -717,3 +717,66 @@ def test_logistic_palette_painting(workdir):
 def test_logistic_rejects_linear_only_flags(workdir):
     result = invoke("learn", "photo.png", "--model", "logistic", "--solver", "exact")
     assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+
+
+# --- feature maps -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("features", ["xy", "poly", "fourier", "cosine"])
+def test_feature_designs_paint_to_their_own_optimum(workdir, features):
+    result = invoke("learn", "photo.png", "--features", features, "--degree", "4", "--n-features", "64",
+                    "--log", "run.csv", "-o", "out.gif")
+    assert result.exit_code == 0, result.output
+    rows = read_log(workdir / "run.csv")
+    last = rows[-1]
+    optimum = float(last["cost"]) - float(last["excess_cost"])
+    assert optimum > 1e-4  # out of the one-hot threshold's reach ...
+    assert float(last["cost"]) < 1.1 * optimum  # ... so it stops within 10 % of its own best
+    assert "warning" not in result.stderr
+    assert float(rows[0]["cost"]) > float(last["cost"])
+
+
+def test_render_size_draws_the_continuous_model_larger(workdir):
+    result = invoke("learn", "photo.png", "--features", "cosine", "--n-features", "64",
+                    "--render-size", "64", "-o", "big.png", "-o", "small.gif")
+    assert result.exit_code == 0, result.output
+    big = np.asarray(Image.open(workdir / "big.png"))
+    assert big.shape == (48, 64, 3)  # 12 x 16 drawn at 64 on the long side
+    blocky = np.repeat(np.repeat(big[::4, ::4], 4, axis=0), 4, axis=1)
+    assert np.abs(big.astype(int) - blocky).mean() > 1  # not enlarged pixels
+    bad = invoke("learn", "photo.png", "--render-size", "64")
+    assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2)
+
+
+def test_odd_fourier_count_is_a_usage_error(workdir):
+    result = invoke("learn", "photo.png", "--features", "fourier", "--n-features", "63")
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+
+
+def test_info_reports_the_design_limit_and_ceiling(workdir):
+    from paintlr.features import CosineFeatures
+
+    result = invoke("info", "photo.png", "--features", "cosine", "--n-features", "64")
+    assert result.exit_code == 0, result.output
+    assert "CosineFeatures(n_features=64" in result.stdout and "65 weights per channel" in result.stdout
+    design = CosineFeatures(64, aspect=12 / 16).design(12, 16)
+    assert f"learning rate < {design.max_stable_learning_rate():.6g}" in result.stdout
+    ceiling = float(re.search(r"least-squares optimum, ([\d.]+) dB", result.stdout).group(1))
+    model = paintlr.LinearRegressionModel().solve(design, load_image("photo.png").reshape(-1, 3))
+    best = model.cost(design, load_image("photo.png").reshape(-1, 3))
+    assert ceiling == pytest.approx(10 * math.log10(1 / (2 * best)), abs=0.06)
+
+
+def test_sweep_compares_designs(workdir):
+    result = invoke("sweep", "photo.png", "--features", "onehot", "--features", "cosine",
+                    "--n-features", "32", "-o", "designs.gif", "--frames", "10")
+    assert result.exit_code == 0, result.output
+    assert "onehot: converged" in result.stdout and "cosine: converged" in result.stdout
+    assert read_frames(workdir / "designs.gif")[0].shape[1] == 2 * 16 + 4
+
+
+def test_logistic_on_cosine_features_paints_regions(workdir):
+    result = invoke("learn", "photo.png", "--model", "logistic", "--palette", "3", "--features", "cosine",
+                    "--n-features", "64", "--max-epochs", "3000", "--log", "p.csv", "-q")
+    assert result.exit_code == 0, result.output
+    accuracy = float(read_log(workdir / "p.csv")[-1]["accuracy"])
+    assert accuracy > 0.8
