@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE ?= sample_images/chelsea.png
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean figures
 
 $(BIN)/paintlr: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,3 +32,11 @@ bench: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) out build *.egg-info .pytest_cache .ruff_cache .hypothesis
+
+# The README's pictures, remade with paintlr itself.
+figures: $(BIN)/paintlr
+	$(BIN)/paintlr learn sample_images/chelsea.png -o docs/chelsea.gif
+	$(BIN)/paintlr sweep sample_images/chelsea.png --size 96 --learning-rate 0.05 --learning-rate 1.0 --learning-rate 2.2 --scale 2 -o docs/sweep.gif
+	$(BIN)/paintlr sweep sample_images/coffee.png --size 128 --features onehot --features poly --features fourier --features cosine --scale 2 -o docs/designs.gif
+	$(BIN)/paintlr learn sample_images/coffee.png --model logistic --palette 8 --soft -o docs/coffee-palette.gif
+	$(BIN)/paintlr learn sample_images/coffee.png --size 128 --model logistic --palette 8 --features cosine -o docs/coffee-palette-cosine.gif

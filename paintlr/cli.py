@@ -486,8 +486,8 @@ def sweep(photo, size, background, output, learning_rates, optimizers, feature_n
             raise
     write_animation(output, images, fps=fps)
     if not quiet:
-        states = ", ".join(f"{p.label}: {p.status} at epoch {p.epoch:,}, {p.psnr:.1f} dB"
-                           for p in panels)
+        states = ", ".join(f"{p.label}: {p.status} at epoch {p.epoch:,}"
+                           + ("" if p.status == "diverged" else f", {p.psnr:.1f} dB") for p in panels)
         click.echo(f"{len(images)} frames, {time.perf_counter() - started:.2f} s -> {output} ({states})")
 
 
