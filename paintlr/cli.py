@@ -168,11 +168,16 @@ def _feature_map(features: str, degree: int, n_features: int, sigma: float, seed
         return XYFeatures()
     if features == "poly":
         return PolynomialFeatures(degree, aspect=h / w)
-    if features == "cosine":
-        return CosineFeatures(n_features, aspect=h / w)
-    if n_features % 2:
+    if features == "fourier" and n_features % 2:
         raise click.BadParameter(f"--features fourier needs an even count (cosines and sines), "
                                  f"not {n_features}", param_hint="'--n-features'")
+    most = (h * w - 1) // 2 * 2  # beyond one feature per pixel, more only slows the solve
+    if n_features > most >= 2:
+        click.echo(f"paintlr: note: {n_features} features are more than the {h * w} pixels; "
+                   f"using {most}", err=True)
+        n_features = most
+    if features == "cosine":
+        return CosineFeatures(n_features, aspect=h / w)
     return FourierFeatures(n_features, sigma, seed=0 if seed is None else seed)
 
 

@@ -780,3 +780,9 @@ def test_logistic_on_cosine_features_paints_regions(workdir):
     assert result.exit_code == 0, result.output
     accuracy = float(read_log(workdir / "p.csv")[-1]["accuracy"])
     assert accuracy > 0.8
+
+
+def test_more_features_than_pixels_are_capped_with_a_note(workdir):
+    result = invoke("info", "photo.png", "--features", "fourier")  # 3072 features, 192 pixels
+    assert result.exit_code == 0, result.output
+    assert "using 190" in result.stderr and "191 weights per channel" in result.stdout
