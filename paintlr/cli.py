@@ -20,6 +20,16 @@ NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click >=
 MAX_FRAMES = 2000  # frames are held in memory until the animation is written
 
 
+class FiniteFloatRange(click.FloatRange):
+    """A float range that also refuses nan and infinity."""
+
+    def convert(self, value, param, ctx):
+        value = super().convert(value, param, ctx)
+        if value != value or value in (float("inf"), float("-inf")):
+            self.fail(f"{value} is not a finite number.", param, ctx)
+        return value
+
+
 class PaintlrGroup(click.Group):
     """A click group whose every error is one line on stderr, without a traceback."""
 
@@ -78,9 +88,9 @@ training_options = _options(
                  show_default=True, help="Batch GD (the seed's), shuffled SGD, or heavy-ball momentum."),
     click.option("--batch-size", type=click.IntRange(min=1), default=1, show_default=True,
                  help="Samples per SGD step (1 = per-sample SGD)."),
-    click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.9,
+    click.option("--momentum", type=FiniteFloatRange(0, 1, max_open=True), default=0.9,
                  show_default=True, help="Momentum coefficient for --optimizer momentum."),
-    click.option("--max-cost", type=click.FloatRange(min=0, min_open=True), default=None,
+    click.option("--max-cost", type=FiniteFloatRange(min=0, min_open=True), default=None,
                  help="Stop when the cost falls below this. [default: 1e-4 (37 dB) for one-hot "
                       "linear; 1.1 x the least-squares optimum for feature maps; a quarter of the "
                       "colour-frequency entropy for logistic]"),
@@ -100,12 +110,12 @@ feature_options = _options(
                  help="Polynomial degree for --features poly."),
     click.option("--n-features", type=click.IntRange(min=2), default=3072, show_default=True,
                  help="Feature count for --features fourier (even) and cosine."),
-    click.option("--sigma", type=click.FloatRange(min=0, min_open=True), default=16.0, show_default=True,
+    click.option("--sigma", type=FiniteFloatRange(min=0, min_open=True), default=16.0, show_default=True,
                  help="Spread of the random frequencies for --features fourier, in cycles per image width."),
 )
 
 learning_rate_option = click.option(
-    "--learning-rate", type=click.FloatRange(min=0, min_open=True), default=None,
+    "--learning-rate", type=FiniteFloatRange(min=0, min_open=True), default=None,
     help="Gradient-descent learning rate; the GD step is rate / samples. [default: 0.05, the seed's, "
          "for one-hot linear; half the stable limit for feature maps; 3/4 of it for logistic]")
 
@@ -177,7 +187,7 @@ def _feature_map(features: str, degree: int, n_features: int, sigma: float, seed
                    f"using {most}", err=True)
         n_features = most
     if features == "cosine":
-        return CosineFeatures(n_features, aspect=h / w)
+        return CosineFeatures(n_features, aspect=h / w, grid=(h, w))
     return FourierFeatures(n_features, sigma, seed=0 if seed is None else seed)
 
 
@@ -273,11 +283,11 @@ class _PaletteReport:
 @training_options
 @click.option("--solver", type=click.Choice(["gd", "exact"]), default="gd", show_default=True,
               help="gd trains frame by frame; exact writes the least-squares optimum directly.")
-@click.option("--frames", type=click.IntRange(min=2), default=60, show_default=True,
+@click.option("--frames", type=click.IntRange(2, MAX_FRAMES), default=60, show_default=True,
               help="About this many frames, evenly spread over the fall of the error.")
 @click.option("--burst", type=click.IntRange(min=1), default=None,
               help="Fixed bursts of this many epochs per frame instead (as in the seed).")
-@click.option("--fps", type=click.FloatRange(min=0, min_open=True, max=100), default=20,
+@click.option("--fps", type=FiniteFloatRange(min=0, min_open=True, max=100), default=20,
               show_default=True, help="Animation frames per second.")
 @click.option("--scale", type=click.IntRange(min=1, max=64), default=1, show_default=True,
               help="Enlarge written frames this many times (nearest neighbour).")
@@ -312,20 +322,29 @@ def learn(photo, outputs, size, background, model, palette, soft, features, degr
                              max_cost, max_epochs, engine, frames, burst, render)
         report = _LinearReport(painting, target.shape[2])
         total = painting.planned_epochs
-        if burst is not None and total and total // burst > MAX_FRAMES:
+        if solver == "gd" and not painting.max_cost > painting.optimal_cost:
+            raise click.BadParameter(
+                f"{painting.max_cost:g} is out of reach: the best this design can do is cost "
+                f"{painting.optimal_cost:.4g}", param_hint="'--max-cost'")
+        if solver == "gd" and burst is not None and total and total // burst > MAX_FRAMES:
             raise click.BadParameter(
                 f"--burst {burst} would make about {total // burst:,} frames (the run needs "
-                f"{total:,} epochs); use a larger --burst or --frames", param_hint="'--burst'")
+                f"{total:,} epochs); use a larger --burst", param_hint="'--burst'")
     if solver == "gd":
         _warn_unstable(painting, painting.learning_rate, optimizer)
     images, rows, interrupted = [], [], False
     bar = _progress(total, quiet)
     try:
         for frame in [painting.optimum()] if solver == "exact" else painting:
-            images.append(to_uint8(frame.image))
-            rows.append((frame.epoch, *report.row(frame)))
+            image, row = to_uint8(frame.image), (frame.epoch, *report.row(frame))
+            images.append(image)
+            rows.append(row)
             bar.update(frame.epoch - bar.n)
             bar.set_postfix_str(report.postfix(frame), refresh=False)
+            if len(images) == MAX_FRAMES and frame.cost >= painting.max_cost:
+                click.echo(f"paintlr: warning: stopping at {MAX_FRAMES} frames (they are held in "
+                           f"memory); use a larger --burst", err=True)
+                break
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -396,6 +415,9 @@ def info(photo, size, background, features, degree, n_features, sigma, learning_
     ]
     if learning_rate >= limit:
         lines.append(f"learning rate  {learning_rate:g}: at or above the limit, the cost explodes")
+    elif epochs is None and not exact:
+        lines.append(f"learning rate  {learning_rate:g}: epochs to cost {max_cost:g} not predicted "
+                     f"for {optimizer} on this design")
     elif epochs is None:
         lines.append(f"learning rate  {learning_rate:g}: does not reach cost {max_cost:g} "
                      f"within {max_epochs:,} epochs")
@@ -425,7 +447,7 @@ def _duration(seconds: float) -> str:
 @image_options
 @click.option("-o", "--output", default=None, metavar="FILE",
               help="Animation to write (.gif, .webp or .apng). [default: PHOTO's stem + -sweep.gif]")
-@click.option("--learning-rate", "learning_rates", type=click.FloatRange(min=0, min_open=True),
+@click.option("--learning-rate", "learning_rates", type=FiniteFloatRange(min=0, min_open=True),
               multiple=True, help="A learning rate to compare; repeatable. [default: 0.05 0.5 2.5 for "
                                   "one-hot alone, else each design's own default]")
 @click.option("--optimizer", "optimizers", type=click.Choice(["gd", "sgd", "momentum"]),
@@ -435,17 +457,17 @@ def _duration(seconds: float) -> str:
               help="A design to compare; repeatable. [default: onehot]")
 @click.option("--degree", type=click.IntRange(1, 200), default=30, show_default=True)
 @click.option("--n-features", type=click.IntRange(min=2), default=3072, show_default=True)
-@click.option("--sigma", type=click.FloatRange(min=0, min_open=True), default=16.0, show_default=True)
+@click.option("--sigma", type=FiniteFloatRange(min=0, min_open=True), default=16.0, show_default=True)
 @click.option("--init", type=click.Choice(["zeros", "mean", "random"]), default="zeros",
               show_default=True, help="Starting weights for every run.")
 @click.option("--seed", type=int, default=None, help="Random seed (--init random, SGD shuffle).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--momentum", type=click.FloatRange(0, 1, max_open=True), default=0.9, show_default=True)
-@click.option("--max-cost", type=click.FloatRange(min=0, min_open=True), default=None,
+@click.option("--momentum", type=FiniteFloatRange(0, 1, max_open=True), default=0.9, show_default=True)
+@click.option("--max-cost", type=FiniteFloatRange(min=0, min_open=True), default=None,
               help="[default: each design's own, as for learn]")
 @click.option("--max-epochs", type=click.IntRange(min=1), default=10**9, show_default=True)
-@click.option("--frames", type=click.IntRange(min=2), default=60, show_default=True)
-@click.option("--fps", type=click.FloatRange(min=0, min_open=True, max=100), default=20, show_default=True)
+@click.option("--frames", type=click.IntRange(2, MAX_FRAMES), default=60, show_default=True)
+@click.option("--fps", type=FiniteFloatRange(min=0, min_open=True, max=100), default=20, show_default=True)
 @click.option("--scale", type=click.IntRange(min=1, max=64), default=1, show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
 def sweep(photo, size, background, output, learning_rates, optimizers, feature_names, degree,
@@ -482,14 +504,18 @@ def sweep(photo, size, background, output, learning_rates, optimizers, feature_n
                 label = " ".join(p for p in parts if p) or f"{name} {opt}"
                 runs.append((label, {"learning_rate": lr, "optimizer": opt, "design": design}))
     common = dict(init=init, seed=seed, max_cost=max_cost, batch_size=batch_size, momentum=momentum)
-    images, panels = [], []
+    images, panels, interrupted = [], [], False
     try:
         for panels in run_sweep(target, runs, frames=frames, max_epochs=max_epochs, **common):
             images.append(compose(panels, scale))
     except KeyboardInterrupt:
         if not images:
             raise
+        interrupted = True
     write_animation(output, images, fps=fps)
+    if interrupted:
+        click.echo("paintlr: interrupted; wrote the frames so far", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     if not quiet:
         states = ", ".join(f"{p.label}: {p.status} at epoch {p.epoch:,}"
                            + ("" if p.status == "diverged" else f", {p.psnr:.1f} dB") for p in panels)

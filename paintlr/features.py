@@ -164,10 +164,13 @@ class CosineFeatures(FeatureMap):
     keeping the n_features lowest frequencies. On a grid of the given aspect (height /
     width) the Gram matrix is diagonal, the least-squares fit is a low-pass filter, and with
     each feature scaled to mean square (1 + f)^(-2 decay) (f in cycles per image width),
-    its eigenvalue, gradient descent paints strictly coarse to fine.
+    its eigenvalue, gradient descent paints strictly coarse to fine. `grid=(h, w)` keeps
+    only the frequencies that grid can tell apart (u < w, v < h), so that on small
+    images too the Gram matrix stays diagonal (higher ones alias onto lower ones).
     """
 
-    def __init__(self, n_features: int = 3072, decay: float = 1.0, aspect: float = 1.0):
+    def __init__(self, n_features: int = 3072, decay: float = 1.0, aspect: float = 1.0,
+                 grid: tuple[int, int] | None = None):
         if int(n_features) != n_features or n_features < 1:
             raise ValueError(f"n_features must be a positive integer, got {n_features!r}")
         if not decay >= 0 or not np.isfinite(decay):
@@ -180,9 +183,13 @@ class CosineFeatures(FeatureMap):
         u, v = np.meshgrid(np.arange(int(radius * self.width) + 2),
                            np.arange(int(radius * self.height) + 2), indexing="ij")
         u, v = u.ravel()[1:], v.ravel()[1:]  # drop (0, 0): the model's bias
+        if grid is not None:
+            seen = (u < grid[1]) & (v < grid[0])
+            u, v = u[seen], v[seen]
         f = np.hypot(u / (2 * self.width), v / (2 * self.height))
         keep = np.lexsort((v, u, f))[: self.n_features]
         self.u, self.v, self.frequency = u[keep], v[keep], f[keep]
+        self.n_features = int(keep.size)
         self.scale = (1.0 + self.frequency) ** -self.decay
 
     def __repr__(self) -> str:

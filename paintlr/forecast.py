@@ -28,9 +28,9 @@ def epochs_to_threshold(painting) -> tuple[int | None, bool]:
         shrink = 1 - painting.learning_rate / n / (1 - opts["momentum"])
     else:  # SGD visits each pixel once: its residual shrinks by 1 - alpha / B
         shrink = abs(1 - painting.learning_rate / opts["batch_size"])
-    start = float(np.mean(painting.trajectory.detail_cost(0)))
-    if start <= painting.max_cost:
+    if float(np.mean(painting.trajectory.cost(0))) < painting.max_cost:
         return 0, False
+    start = float(np.mean(painting.trajectory.detail_cost(0)))
     if not 0 <= shrink < 1:
         return None, False
     k = int(np.ceil(np.log(painting.max_cost / start) / (2 * np.log(shrink)))) if shrink > 0 else 1

@@ -116,9 +116,16 @@ class StochasticGD:
             theta[:, 1:] -= eta * (rb.T @ xb)
 
     def max_stable_learning_rate(self, design) -> float:
-        """One-hot: the bias recurrence needs alpha < 2. Dense: a safe bound, 2 / max(1 + |x_i|^2)."""
+        """Each step must contract on its own batch: alpha < 2 / lambda_max of the batch's Gram.
+
+        One-hot: a batch of b pixels and the bias have lambda_max = (b + 1) / b, so the
+        limit is 2b / (b + 1) for the smallest batch (per-sample SGD: 1; a batch of all n
+        pixels: batch GD's 2n / (n + 1)). Dense: a safe bound, 2 / max(1 + |x_i|^2).
+        """
         if isinstance(design, OneHot):
-            return 2.0
+            n, size = design.n, min(self.batch_size, design.n)
+            smallest = min(size, n % size or size)
+            return 2.0 * smallest / (smallest + 1)
         block = max(1, (1 << 20) // max(design.n_features, 1))
         largest = max(float(np.einsum("ij,ij->i", x, x).max())
                       for x in (design.rows(np.arange(i, min(i + block, design.n_samples)))

@@ -87,7 +87,8 @@ class Painting:
         self.options = dict(engine=engine, optimizer=optimizer, batch_size=batch_size,
                             momentum=momentum)
         self.model = LinearRegressionModel(seed=seed)
-        theta = initial_params(self.y, self.design.n_features, init, seed)
+        theta = initial_params(self.y, self.design.n_features, init, seed,
+                               one_hot=isinstance(self.design, OneHot))
         self.model.set_params(theta.T)
         self.max_stable_learning_rate = self.model.max_stable_learning_rate(
             self.design, optimizer, batch_size, momentum)
@@ -197,7 +198,8 @@ class Painting:
         return Frame(epoch, costs, model.score(self.design).reshape(h, w, c))
 
 
-def initial_params(y: np.ndarray, d: int, init: str, seed: int | None) -> np.ndarray:
+def initial_params(y: np.ndarray, d: int, init: str, seed: int | None,
+                   one_hot: bool = True) -> np.ndarray:
     """Starting parameters (c, d + 1) for targets y (c, n): zeros, the mean colour, or noise.
 
     On the one-hot design these paint black, a flat mean colour, or uniform noise.
@@ -208,6 +210,6 @@ def initial_params(y: np.ndarray, d: int, init: str, seed: int | None) -> np.nda
         theta[:, 0] = y.mean(axis=1)
     elif init == "random":
         theta[:, 1:] = np.random.default_rng(seed).random((c, d))
-        if d != y.shape[1]:
+        if not one_hot:
             theta[:, 1:] = (theta[:, 1:] - 0.5) / np.sqrt(d)  # small weights for dense features
     return theta

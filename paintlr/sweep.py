@@ -57,13 +57,17 @@ def sweep(target: np.ndarray, runs: list[tuple[str, dict]], *, frames: int = 60,
     ends = [epochs_to_threshold(s.painting)[0] for s in states]
     end = min(max([e for e in ends if e is not None], default=max_epochs), max_epochs)
     yield [_panel(s) for s in states]
-    for tick in geometric_frames(frames, max(end, 1)):
-        for s in states:
-            if s.status == "running":
-                _advance(s, tick)
-        yield [_panel(s) for s in states]
-        if all(s.status != "running" for s in states):
-            return
+    ticks = geometric_frames(frames, max(end, 1))
+    while ticks:
+        for tick in ticks:
+            for s in states:
+                if s.status == "running":
+                    _advance(s, tick)
+            yield [_panel(s) for s in states]
+            if all(s.status != "running" for s in states):
+                return
+        # an estimate fell short: carry on, doubling, until every run stops or max_epochs
+        ticks = [min(2 * ticks[-1], max_epochs)] if ticks[-1] < max_epochs else []
 
 
 def _advance(s: _Run, tick: int) -> None:

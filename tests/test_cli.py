@@ -786,3 +786,25 @@ def test_more_features_than_pixels_are_capped_with_a_note(workdir):
     result = invoke("info", "photo.png", "--features", "fourier")  # 3072 features, 192 pixels
     assert result.exit_code == 0, result.output
     assert "using 190" in result.stderr and "191 weights per channel" in result.stdout
+
+
+@pytest.mark.parametrize("flags", [["--learning-rate", "nan"], ["--max-cost", "inf"],
+                                   ["--features", "fourier", "--sigma", "inf"], ["--fps", "nan"],
+                                   ["--optimizer", "momentum", "--momentum", "nan"]])
+def test_non_finite_numbers_are_usage_errors(workdir, flags):
+    result = invoke("learn", "photo.png", *flags)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+
+
+def test_threshold_below_the_design_optimum_is_refused_before_training(workdir):
+    result = invoke("learn", "photo.png", "--features", "xy", "--max-cost", "1e-6",
+                    "--optimizer", "momentum")
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    assert "out of reach" in result.stderr
+
+
+def test_sweep_runs_on_past_a_short_estimate(workdir):
+    result = invoke("sweep", "photo.png", "--optimizer", "sgd", "--learning-rate", "0.9",
+                    "--seed", "0", "-o", "s.gif")
+    assert result.exit_code == 0, result.output
+    assert "converged" in result.stdout and "running" not in result.stdout

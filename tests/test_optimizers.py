@@ -123,7 +123,10 @@ def test_stable_rates_and_exact_needs_gd():
     model = LinearRegressionModel()
     assert model.max_stable_learning_rate(OneHot(9)) == pytest.approx(18 / 10)
     assert model.max_stable_learning_rate(OneHot(9), "momentum", momentum=0.5) == pytest.approx(2.7)
-    assert model.max_stable_learning_rate(OneHot(9), "sgd") == 2.0
+    assert model.max_stable_learning_rate(OneHot(9), "sgd") == 1.0
+    assert model.max_stable_learning_rate(OneHot(9), "sgd", batch_size=3) == pytest.approx(1.5)
+    assert model.max_stable_learning_rate(OneHot(9), "sgd", batch_size=4) == 1.0  # last batch: 1
+    assert model.max_stable_learning_rate(OneHot(9), "sgd", batch_size=50) == pytest.approx(1.8)
     with pytest.raises(ValueError, match="exact"):
         model.train(OneHot(3), np.zeros(3), optimizer="sgd", engine="exact")
     with pytest.raises(ValueError, match="optimizer"):
@@ -144,6 +147,20 @@ def test_momentum_stability_limit(rate_factor):
     else:
         with pytest.raises(ArithmeticError):
             run()
+
+
+@pytest.mark.parametrize("batch", [1, 4])
+def test_one_hot_sgd_stability_limit(batch):
+    n = 64
+    y = RNG.random(n)
+    limit = LinearRegressionModel().max_stable_learning_rate(OneHot(n), "sgd", batch_size=batch)
+    calm = LinearRegressionModel(seed=0)
+    calm.train(OneHot(n), y, learning_rate=0.98 * limit, epochs=300, max_cost=0, optimizer="sgd",
+               batch_size=batch)
+    assert calm.cost(OneHot(n), y) < 1.0
+    with pytest.raises(ArithmeticError):
+        LinearRegressionModel(seed=0).train(OneHot(n), y, learning_rate=1.3 * limit, epochs=3000,
+                                            max_cost=0, optimizer="sgd", batch_size=batch)
 
 
 @given(t=st.integers(0, 700), c=st.floats(-0.999, 0.999), block=st.sampled_from([1, 2, 7, 64]))
