@@ -11,7 +11,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .engine import EigenTrajectory, OneHotTrajectory
+from .engine import EigenTrajectory, OneHotTrajectory, settling
 
 
 class OneHot:
@@ -157,7 +157,7 @@ class Dense:
         """Minimum-norm least-squares parameters (k, d + 1) for targets y (k, m): GD's end from zero."""
         c = self._moments(np.asarray(y, dtype=np.float64))
         lam, v = self.eigen
-        moving = lam > lam[-1] * lam.size * np.finfo(np.float64).eps  # as in EigenTrajectory
+        moving = settling(lam)
         z = np.where(moving, c @ v, 0.0) / np.where(moving, lam, 1.0)
         return z @ v.T
 

@@ -100,6 +100,11 @@ class OneHotTrajectory:
         return out
 
 
+def settling(lam: np.ndarray) -> np.ndarray:
+    """Which eigenvalues are distinguishable from zero: the directions GD settles along."""
+    return lam > lam[-1] * lam.size * np.finfo(np.float64).eps
+
+
 class EigenTrajectory:
     """GD on any dense design in the Gram matrix's eigenbasis (DESIGN.md section 3).
 
@@ -119,7 +124,7 @@ class EigenTrajectory:
         self.mean_row = v[0] * self.lam  # first row of G in the eigenbasis
         self.ybar = c[:, 0]
         # directions indistinguishable from the null space: they never settle (k -> infinity)
-        self.moving = self.lam > self.lam[-1] * self.lam.size * np.finfo(np.float64).eps
+        self.moving = settling(self.lam)
 
     def _z(self, k: int) -> np.ndarray:
         """Coordinates after k epochs; every direction moves as iterated GD moves it,

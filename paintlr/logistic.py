@@ -248,7 +248,7 @@ class _Run:
                 costs = (loss.sum(axis=1) if counts is None else loss @ counts) / m
                 cost = float(costs.sum()) / costs.size
                 if not np.isfinite(cost):
-                    raise DivergenceError(self.learning_rate, _max_stable(self.design), epoch)
+                    raise DivergenceError(self.learning_rate, max_stable_learning_rate(self.design), epoch)
                 stop = cost < self.max_cost or epoch == self.epochs
                 if self.on_log is not None and self.log_every and epoch % self.log_every == 0:
                     stop = bool(self.on_log(epoch, cost)) or stop
@@ -263,7 +263,7 @@ class _Run:
         raise AssertionError("unreachable")
 
 
-def _max_stable(design) -> float:
+def max_stable_learning_rate(design) -> float:
     """GD on the cross-entropy is stable for alpha < 4x the least-squares bound (sigmoid' <= 1/4)."""
     bound = getattr(design, "max_stable_learning_rate", None)
     return 4.0 * bound() if bound is not None else float("nan")

@@ -14,7 +14,7 @@ import numpy as np
 
 from .designs import OneHot, as_design
 from .errors import ImageError
-from .logistic import LogisticRegressionModel, log_loss, sigmoid
+from .logistic import LogisticRegressionModel, log_loss, max_stable_learning_rate, sigmoid
 from .palette import nearest, quantize
 
 RATE_FRACTION = 0.75  # default learning rate as a share of the largest stable one
@@ -128,7 +128,7 @@ class PalettePainting:
                 f"the design has {self.design.n_samples} rows but the image {h * w} pixels"
             )
         bound = getattr(self.design, "max_stable_learning_rate", None)
-        self.max_stable_learning_rate = 4.0 * bound() if bound is not None else float("inf")
+        self.max_stable_learning_rate = max_stable_learning_rate(self.design) if bound else float("inf")
         if learning_rate is None:
             if bound is None:
                 raise ValueError("this design has no stable bound: give a learning_rate")
