@@ -22,12 +22,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
+import bench_features
 import bench_logistic
 import bench_output
 import bench_training
 from common import REPO, Config, Section, fmt_bytes, fmt_ratio, fmt_time, log, machine, table
 
-SECTIONS = ["startup", "per-epoch", "threshold", "exact-frames", "gif", "e2e", "big", "logistic"]
+SECTIONS = ["startup", "per-epoch", "threshold", "exact-frames", "gif", "e2e", "big", "logistic", "features"]
 
 
 def run_sections(cfg: Config, only: set[str]) -> list[Section]:
@@ -76,6 +77,7 @@ def run_sections(cfg: Config, only: set[str]) -> list[Section]:
     attempt("big", "End to end, large working size", lambda: bench_output.big_section(cfg))
     attempt("logistic", "Logistic regression and palette painting (issue 6)",
             lambda: bench_logistic.logistic_section(cfg))
+    attempt("features", "Feature maps at 128 px (issue 5)", lambda: bench_features.features_section(cfg))
     return done
 
 
@@ -140,6 +142,7 @@ def targets_table(sections: list[Section]) -> str:
     else:
         row("`paintlr --help` imports", "not measured", "neither numpy nor Pillow", None)
     logistic_rows(m, row)
+    features_rows(m, row)
     return table(["target", "measured", "target", "verdict", "note"], rows)
 
 
@@ -172,6 +175,34 @@ def logistic_rows(m: dict, row) -> None:
                 f"{r['frames']} frames, {r['epochs']:,} epochs, peak RSS {fmt_bytes(r['rss'])}")
     else:
         row("`paintlr learn --model logistic --palette 8`", "not measured", "< 10 s", None)
+
+
+def features_rows(m: dict, row) -> None:
+    """Issue 5: random Fourier features at 128 px, the ceiling they reach and the whole command."""
+    photos = bench_features.PHOTOS
+    names = " / ".join(photos)
+    if "feat_psnr" in m:
+        values = [m["feat_psnr"]["fourier", p] for p in photos]
+        cosine = " / ".join(f"{m['feat_psnr']['cosine', p]:.2f} dB" for p in photos)
+        row(f"Features (issue 5), `--features fourier` at 128 px: PSNR at the least-squares "
+            f"optimum, {names}", " / ".join(f"{v:.2f} dB" for v in values),
+            f">= {bench_features.PSNR_TARGET:g} dB on both", min(values) >= bench_features.PSNR_TARGET,
+            f"cosine grid: {cosine}")
+    else:
+        row("Features (issue 5), fourier optimum PSNR at 128 px", "not measured",
+            f">= {bench_features.PSNR_TARGET:g} dB", None)
+    if "feat_e2e" in m:
+        e2e = m["feat_e2e"]
+        walls = [e2e[p, "fourier"]["wall"] for p in photos]
+        cosine = " / ".join(fmt_time(e2e[p, "cosine"]["wall"]) for p in photos)
+        worst = max(e2e[p, "fourier"]["range"][1] for p in photos)
+        row(f"Features (issue 5), `paintlr learn X.png --size 128 --features fourier -o out.gif`: "
+            f"wall, X = {names}", " / ".join(fmt_time(w) for w in walls),
+            f"< {bench_features.WALL_TARGET:g} s on both", max(walls) < bench_features.WALL_TARGET,
+            f"slowest run {fmt_time(worst)}; the same with `--features cosine`: {cosine}")
+    else:
+        row("Features (issue 5), `paintlr learn --features fourier` at 128 px", "not measured",
+            f"< {bench_features.WALL_TARGET:g} s", None)
 
 
 HEADLINE_METHODS = [
@@ -227,7 +258,7 @@ def render(sections: list[Section], cfg: Config, info: list, total: float) -> st
         out += ["", "**This is a --quick smoke run: fewer sizes and repetitions; not the figures "
                 "to quote.**"]
     out += ["", "## Machine", "", table(["", ""], [[k, v] for k, v in info]), ""]
-    out += ["## Targets (issues 3 and 6)", "", targets_table(sections), ""]
+    out += ["## Targets (issues 3, 5 and 6)", "", targets_table(sections), ""]
     head = headline(sections)
     if head:
         out += ["## Headline: time to reach cost 1e-4 at 256²", "",
