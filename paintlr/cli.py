@@ -106,9 +106,9 @@ feature_options = _options(
                  default="onehot", show_default=True,
                  help="Samples: one-hot pixels (the seed's), or a feature map of (x, y): the raw "
                       "coordinates, Legendre polynomials, random Fourier features or a cosine grid."),
-    click.option("--degree", type=click.IntRange(1, 200), default=30, show_default=True,
+    click.option("--degree", type=click.IntRange(1, 90), default=30, show_default=True,
                  help="Polynomial degree for --features poly."),
-    click.option("--n-features", type=click.IntRange(min=2), default=3072, show_default=True,
+    click.option("--n-features", type=click.IntRange(2, 8192), default=3072, show_default=True,
                  help="Feature count for --features fourier (even) and cosine."),
     click.option("--sigma", type=FiniteFloatRange(min=0, min_open=True), default=16.0, show_default=True,
                  help="Spread of the random frequencies for --features fourier, in cycles per image width."),
@@ -455,9 +455,9 @@ def _duration(seconds: float) -> str:
 @click.option("--features", "feature_names",
               type=click.Choice(["onehot", "xy", "poly", "fourier", "cosine"]), multiple=True,
               help="A design to compare; repeatable. [default: onehot]")
-@click.option("--degree", type=click.IntRange(1, 200), default=30, show_default=True,
+@click.option("--degree", type=click.IntRange(1, 90), default=30, show_default=True,
               help="Polynomial degree for --features poly.")
-@click.option("--n-features", type=click.IntRange(min=2), default=3072, show_default=True,
+@click.option("--n-features", type=click.IntRange(2, 8192), default=3072, show_default=True,
               help="Feature count for --features fourier (even) and cosine.")
 @click.option("--sigma", type=FiniteFloatRange(min=0, min_open=True), default=16.0, show_default=True,
               help="Spread of the random frequencies for --features fourier, in cycles per image width.")
