@@ -271,8 +271,8 @@ class _PaletteReport:
                    "[default: PHOTO's stem + .gif]")
 @click.option("--model", type=click.Choice(["linear", "logistic"]), default="linear", show_default=True,
               help="linear regression of the colours, or a logistic classifier of palette colours.")
-@click.option("--palette", type=click.IntRange(min=2, max=256), default=8, show_default=True,
-              help="Colours in the palette (from the photo) for --model logistic.")
+@click.option("--palette", type=click.IntRange(min=2, max=256), default=None,
+              help="Colours in the palette (from the photo) for --model logistic. [default: 8]")
 @click.option("--soft", is_flag=True,
               help="--model logistic: paint the probability-weighted mix, not the likeliest colour.")
 @feature_options
@@ -310,6 +310,16 @@ def learn(photo, outputs, size, background, model, palette, soft, features, degr
 
     fmap = _feature_map(features, degree, n_features, sigma, seed, target.shape)
     render = _renderer(fmap, render_size, target.shape)
+    if model == "linear":
+        for flag, given in (("--palette", palette is not None), ("--soft", soft)):
+            if given:
+                raise click.BadParameter("is for --model logistic", param_hint=f"'{flag}'")
+    if solver == "exact":
+        for flag, given in (("--optimizer", optimizer != "gd"), ("--engine", engine == "iterate"),
+                            ("--burst", burst is not None)):
+            if given:
+                raise click.BadParameter("has no effect with --solver exact, which trains nothing",
+                                         param_hint=f"'{flag}'")
     if model == "logistic":
         if render is not None:
             raise click.BadParameter("is for --model linear", param_hint="'--render-size'")
@@ -378,7 +388,7 @@ def _palette_painting(target, fmap, palette, soft, learning_rate, seed, optimize
             raise click.BadParameter(f"--model logistic trains by batch gradient descent only "
                                      f"({flag} {value})", param_hint=f"'{flag}'")
     design = None if fmap is None else fmap.design(*target.shape[:2])
-    return PalettePainting(target, palette=palette, soft=soft, learning_rate=learning_rate,
+    return PalettePainting(target, palette=palette or 8, soft=soft, learning_rate=learning_rate,
                            max_cost=max_cost, max_epochs=max_epochs or 10**6, frames=frames,
                            burst=burst, seed=0 if seed is None else seed, design=design)
 

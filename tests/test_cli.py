@@ -808,3 +808,12 @@ def test_sweep_runs_on_past_a_short_estimate(workdir):
                     "--seed", "0", "-o", "s.gif")
     assert result.exit_code == 0, result.output
     assert "converged" in result.stdout and "running" not in result.stdout
+
+
+@pytest.mark.parametrize("flags", [["--soft"], ["--palette", "4"],
+                                   ["--solver", "exact", "--optimizer", "sgd"],
+                                   ["--solver", "exact", "--engine", "iterate"],
+                                   ["--solver", "exact", "--burst", "10"]])
+def test_flags_that_would_be_ignored_are_usage_errors(workdir, flags):
+    result = invoke("learn", "photo.png", *flags)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
