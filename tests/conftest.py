@@ -143,3 +143,12 @@ def assert_one_line_error(code: int, stdout: str, stderr: str, expected_code: in
     assert len(lines) == 1, stderr
     assert lines[0].startswith("paintlr: "), lines[0]
     assert stdout == "", stdout
+
+
+@pytest.fixture(scope="module")
+def cat() -> np.ndarray:
+    """Chelsea the cat from sample_images/, shrunk to 64 px, as floats in [0, 1]."""
+    with Image.open(REPO / "sample_images" / "chelsea.png") as im:
+        im = im.convert("RGB")
+        im.thumbnail((64, 64))
+        return np.asarray(im, dtype=np.float64) / 255

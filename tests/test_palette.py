@@ -1,23 +1,11 @@
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from PIL import Image
 
 from paintlr.palette import choose_palette, luminance, nearest, quantize
-
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_images" / "chelsea.png"
-
-
-@pytest.fixture(scope="module")
-def cat():
-    with Image.open(SAMPLE) as im:
-        im = im.convert("RGB")
-        im.thumbnail((64, 64))
-        return np.asarray(im, dtype=np.float64) / 255
 
 
 def test_two_colours_of_a_black_and_white_image_are_black_and_white():

@@ -1,21 +1,9 @@
-from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from paintlr import ImageError, OneHot
 from paintlr.palette_painting import PalettePainting, bias_only_cost, cost_levels, mix_weights
-
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_images" / "chelsea.png"
-
-
-@pytest.fixture(scope="module")
-def cat():
-    with Image.open(SAMPLE) as im:
-        im = im.convert("RGB")
-        im.thumbnail((64, 64))
-        return np.asarray(im, dtype=np.float64) / 255
 
 
 @pytest.fixture(scope="module")
