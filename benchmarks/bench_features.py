@@ -339,7 +339,7 @@ def features_section(cfg: Config) -> Section:
         rows.append(cells)
     sec.add(
         "Random Fourier features (sigma 16, seed 0) against the deterministic cosine grid "
-        "(DESIGN.md section 4: the 2-D DCT basis up to a frequency cutoff, orthogonal on the "
+        "(the 2-D DCT basis up to a frequency cutoff, orthogonal on the "
         "pixel grid, so the Gram matrix is diagonal and needs no O(d³) eigendecomposition) "
         "at equal feature counts: PSNR at the least-squares optimum on "
         f"{' / '.join(PHOTOS)}, and the design's Gram + eigendecomposition time (one run each; "

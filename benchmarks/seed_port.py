@@ -1,4 +1,4 @@
-"""A literal Python port of the seed's JavaScript training loop (shared/seeds/000).
+"""A literal Python port of the training loop of the JavaScript demo paintlr grew from (the seed).
 
 Kept deliberately naive: samples are lists of lists, every epoch scores every
 sample against all n + 1 weights and then updates every weight by summing over

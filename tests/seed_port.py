@@ -1,4 +1,4 @@
-"""A literal Python port of the seed demo's training loop (shared/seeds/000), as an oracle.
+"""A literal Python port of the training loop of the JavaScript demo paintlr grew from (the seed): an oracle.
 
 It keeps the seed's structure on purpose: dense one-hot samples with a prepended
 bias input, scores per sample, the cost checked on log epochs only, and one

@@ -538,7 +538,11 @@ def test_ctrl_c_writes_the_frames_so_far_and_exits_130(tmp_path):
     # stderr on a terminal, so that the progress bar shows when training has started
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns
-    proc = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=slave)
+    # SIGINT back to its default in the child: if pytest itself runs with SIGINT ignored (nohup,
+    # a background job), the child would inherit SIG_IGN through exec, Python would then install
+    # no KeyboardInterrupt handler, and the signal below would do nothing.
+    proc = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=slave,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     os.close(slave)
     err = bytearray()
 

@@ -1,5 +1,4 @@
 import math
-import time
 import warnings
 from pathlib import Path
 
@@ -10,10 +9,11 @@ from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 
+import paintlr
 from paintlr import DivergenceError, OneHot
 from paintlr.logistic import LogisticRegressionModel, log_loss, sigmoid
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "ex2data1.csv"
+DATA = Path(paintlr.__file__).parent / "data" / "ex2data1.csv"  # exam1, exam2, admitted: 100 students
 RNG = np.random.default_rng(6)
 
 
@@ -196,17 +196,15 @@ def test_one_hot_from_an_uneven_start_equals_the_dense_path():
     np.testing.assert_allclose(models[0].get_params(), models[1].get_params(), atol=1e-13)
 
 
-def test_one_hot_epoch_at_256_squared_with_8_classes_takes_microseconds():
+def test_one_hot_at_256_squared_with_8_classes_keeps_weights_shared_and_learns_every_label():
+    # How long an epoch takes here is measured by `make bench` (benchmarks/bench_logistic.py).
     n = 256 * 256
     labels = RNG.integers(0, 8, n)
     model = LogisticRegressionModel()
-    model.train(OneHot(n), labels, learning_rate=6.0, epochs=0)
-    started = time.perf_counter()
-    model.train(OneHot(n), labels, learning_rate=6.0, epochs=3000)
-    per_epoch = (time.perf_counter() - started) / 3000
-    assert per_epoch < 1e-3  # the plain path needs several ms per epoch here
+    model.train(OneHot(n), labels, learning_rate=6.0, epochs=1000)  # every label is right from ~500
     w = model.get_params()[1:]
     assert np.array_equal(w, w[np.unique(labels, return_index=True)[1]][labels])
+    assert np.array_equal(model.predict(OneHot(n)), labels)
 
 
 def test_labels_and_parameters_are_validated():
