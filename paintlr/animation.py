@@ -1,20 +1,28 @@
-"""Frames to files: GIF, WebP and APNG animations, still images and numbered frame files.
+"""Frames to files: GIF, WebP and APNG animations, still images, numbered frame files and a CSV log.
 
-The output format follows the file name's extension, every file is written to a
-temporary name in its destination folder and renamed, so an interrupted run never
-leaves a half-written file.
+The output format follows the file name's extension. Frames flow to every output one
+at a time (`Outputs`), so memory does not grow with the number of frames: each
+animation is written frame by frame into a temporary file in its destination folder,
+and every file is renamed into place only when the whole set is complete, so an
+interrupted or failed run never leaves a half-written file or a partial set.
 """
 
 from __future__ import annotations
 
+import csv
+import errno
+import io
 import os
 import re
+import struct
 import tempfile
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import GifImagePlugin, Image
 
 from .errors import OutputError
 
@@ -57,6 +65,16 @@ def frame_files(pattern: str | os.PathLike) -> re.Pattern:
     return re.compile(r"\d+".join(parts))
 
 
+def _cannot_write(path: str | os.PathLike, exc: OSError) -> OutputError:
+    return OutputError(f"{os.fspath(path)}: cannot write ({exc.strerror or exc})")
+
+
+def _normal_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask  # mkstemp makes 0600; give the file normal permissions
+
+
 def atomic_save(path: str | os.PathLike, save: Callable[[str], None]) -> None:
     """Call save(tmp) on a temporary file beside `path`, then rename it into place.
 
@@ -68,18 +86,16 @@ def atomic_save(path: str | os.PathLike, save: Callable[[str], None]) -> None:
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+        raise _cannot_write(path, exc) from exc
     os.close(fd)
     try:
         save(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file normal permissions
+        os.chmod(tmp, _normal_mode())
         os.replace(tmp, path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+            raise _cannot_write(path, exc) from exc
         raise
 
 
@@ -93,25 +109,73 @@ def _image(frame: np.ndarray) -> Image.Image:
     return Image.fromarray(frame[:, :, 0] if frame.ndim == 3 and frame.shape[2] == 1 else frame)
 
 
-def shared_palette(frames: Sequence[np.ndarray], samples: int = 8, final_weight: int = 2) -> Image.Image:
-    """One 256-colour palette for a whole animation: eight frames along the way and the
-    final one counted twice more, since the animation holds on it.
+def durations(count: int, fps: float) -> list[int]:
+    """Milliseconds per frame; the last frame holds for about 1.5 s."""
+    step = max(1, round(1000 / fps))
+    return [step] * (count - 1) + [max(step, HOLD_MS)]
 
-    Quantising every frame to one palette is fast and does not flicker; the fast
-    octree quantiser costs a few ms where median cut took a quarter of a second.
+
+# --- the GIF palette -------------------------------------------------------------------------
+
+GREY_PALETTE = [v for i in range(256) for v in (i, i, i)]
+_SPREAD = [(r, g, b) for r in range(0, 256, 51) for g in range(0, 256, 51) for b in range(0, 256, 51)] \
+    + [(v, v, v) for v in range(0, 256, 6)]
+
+
+def _rgb(image: np.ndarray) -> np.ndarray:
+    """Any image (uint8, or float in [0, 1]; grey or colour) as uint8 RGB, (h, w, 3)."""
+    a = np.asarray(image)
+    if a.dtype != np.uint8:
+        a = (np.clip(a, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+    if a.ndim == 2:
+        a = a[:, :, None]
+    a = a[:, :, :3]
+    return np.repeat(a, 3, axis=2) if a.shape[2] == 1 else a
+
+
+def _octree(images: list[np.ndarray], colours: int) -> list[tuple[int, int, int]]:
+    """The distinct colours the fast octree quantiser picks for these images' pixels together."""
+    montage = np.concatenate([im.reshape(-1, 1, 3) for im in images], axis=0)
+    quantised = Image.fromarray(montage).quantize(colours, method=Image.Quantize.FASTOCTREE)
+    flat = quantised.getpalette() or []
+    used = [i for i, n in enumerate(quantised.histogram()[:len(flat) // 3]) if n]
+    return list(dict.fromkeys(tuple(flat[3 * i:3 * i + 3]) for i in used))
+
+
+def gif_palette(first: np.ndarray, reference: np.ndarray | None = None) -> Image.Image:
+    """One 256-colour palette for a whole colour GIF, known before its first frame is written.
+
+    Built by the fast octree quantiser from the reference image (the target photo,
+    counted twice, as the animation holds on the final frame that approaches it) and
+    the first frame; from the first frame alone if there is no reference. Slots left
+    unused (small images, flat pictures) go to the colours on the way from the first
+    frame to the reference, then to an even spread of colours, so that the frames in
+    between still find near colours.
     """
-    picks = np.unique(np.linspace(0, len(frames) - 1, samples).round().astype(int))
-    montage = np.concatenate([frames[-1]] * final_weight + [frames[i] for i in picks], axis=0)
-    palette = Image.fromarray(montage).quantize(256, method=Image.Quantize.FASTOCTREE)
-    palette.putpalette(_distinct_colours(palette.getpalette()))
+    first = _rgb(first)
+    ref = None if reference is None else _rgb(reference)
+    colours = _octree([ref, ref, first] if ref is not None else [first], 256)
+    if len(colours) < 256 and ref is not None:
+        if ref.shape != first.shape:
+            ref = np.asarray(Image.fromarray(ref).resize(first.shape[1::-1], Image.Resampling.BILINEAR))
+        between = [(first * (1 - t) + ref * t + 0.5).astype(np.uint8) for t in (0.25, 0.5, 0.75)]
+        present = set(colours)
+        colours += [c for c in _octree(between, 256 - len(colours)) if c not in present]
+    present = set(colours)
+    colours += [c for c in _SPREAD if c not in present][:max(0, 256 - len(colours))]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(_distinct_colours([v for c in colours[:256] for v in c]))
     return palette
 
 
 def _distinct_colours(flat: list[int]) -> list[int]:
     """The palette padded to 256 entries with every colour different.
 
-    Pillow's GIF writer matches frame palettes to the global one colour by colour,
-    and a repeated colour costs it a 256 x 256 search per frame (30 ms at 256^2).
+    Pillow's own GIF writer (save_all, used before the streaming writer) matched frame
+    palettes to the global one colour by colour, and a repeated colour cost it a
+    256 x 256 search per frame (30 ms at 256^2). The streaming writer writes palette
+    indices as they are; distinct entries keep one index per colour, so the box of
+    changed indices is the box of changed colours.
     """
     colours = list(zip(flat[0::3], flat[1::3], flat[2::3], strict=True))
     seen: set[tuple[int, int, int]] = set()
@@ -125,75 +189,528 @@ def _distinct_colours(flat: list[int]) -> list[int]:
     return out
 
 
-GREY_PALETTE = [v for i in range(256) for v in (i, i, i)]
+def _gif_image(frame: np.ndarray, palette: Image.Image | None, dither: bool) -> Image.Image:
+    """A frame as a palette image: grey frames on the grey ramp, colour ones on `palette`."""
+    if palette is None:
+        im = Image.frombytes("P", (frame.shape[1], frame.shape[0]),
+                             np.ascontiguousarray(frame.reshape(frame.shape[:2])).tobytes())
+        im.putpalette(GREY_PALETTE)
+        return im
+    mode = Image.Dither.FLOYDSTEINBERG if dither else Image.Dither.NONE
+    return Image.fromarray(frame).quantize(palette=palette, dither=mode)
+
+
+def _is_grey(frame: np.ndarray) -> bool:
+    return frame.ndim == 2 or frame.shape[2] == 1
 
 
 def gif_frames(frames: Sequence[np.ndarray], scale: int = 1, dither: bool = False) -> list[Image.Image]:
-    """Palette images for a GIF: grey frames on a grey ramp, colour frames on a shared palette.
-
-    Every image returned has the same palette; pass it to Pillow as `palette=` so
-    that the GIF has one global colour table and no per-frame tables.
+    """Palette images for a few frames held in memory, all with the palette a GIF of them gets
+    (the last frame standing for the reference). The GIF writer itself converts one frame at a time.
     """
-    if frames[0].ndim == 2 or frames[0].shape[2] == 1:
-        images = []
-        for f in frames:
-            im = Image.fromarray(np.ascontiguousarray(f.reshape(f.shape[:2])))
-            im = Image.frombytes("P", im.size, im.tobytes())
-            im.putpalette(GREY_PALETTE)
-            images.append(_scaled(im, scale))
-        return images
-    palette = shared_palette(frames)
-    mode = Image.Dither.FLOYDSTEINBERG if dither else Image.Dither.NONE
-    return [_scaled(Image.fromarray(f).quantize(palette=palette, dither=mode), scale) for f in frames]
+    palette = None if _is_grey(frames[0]) else gif_palette(frames[0], frames[-1])
+    return [_scaled(_gif_image(f, palette, dither), scale) for f in frames]
 
 
-def durations(count: int, fps: float) -> list[int]:
-    """Milliseconds per frame; the last frame holds for about 1.5 s."""
-    step = max(1, round(1000 / fps))
-    return [step] * (count - 1) + [max(step, HOLD_MS)]
+# --- streaming writers -----------------------------------------------------------------------
+
+class _Temp:
+    """A hidden temporary file beside its final name (.name.XXXX.part), renamed into place at the end."""
+
+    __slots__ = ("fp", "name", "tmp")
+
+    def __init__(self, name: str, open_file: bool = True):
+        self.name = name
+        path = Path(name)
+        try:
+            fd, self.tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        except OSError as exc:
+            raise _cannot_write(name, exc) from exc
+        self.fp = os.fdopen(fd, "w+b") if open_file else None
+        if not open_file:
+            os.close(fd)
+
+    def finish(self) -> None:
+        if self.fp is not None:
+            self.fp.close()
+        os.chmod(self.tmp, _normal_mode())
+
+    def discard(self) -> None:
+        try:
+            if self.fp is not None:
+                self.fp.close()
+        except OSError:
+            pass
+        try:
+            os.unlink(self.tmp)
+        except OSError:
+            pass
 
 
-def write_animation(path, frames: Sequence[np.ndarray], *, fps: float = 20, scale: int = 1,
-                    dither: bool = False) -> None:
+class _Writer:
+    """One output, fed frames one at a time together with how long each is shown (ms).
+
+    A writer's state is its attributes plus the lengths of its open files, so that
+    `Outputs` can roll a frame back (snapshot/restore) when it is interrupted half-way.
+    """
+
+    name: str
+    temps: list[_Temp]
+
+    def frame(self, frame: np.ndarray, ms: int) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        for temp in self.temps:
+            temp.finish()
+
+    def snapshot(self) -> tuple[dict, list]:
+        state = dict(vars(self), temps=list(self.temps))
+        return state, [t.fp.tell() if t.fp is not None else None for t in self.temps]
+
+    def restore(self, snapshot: tuple[dict, list]) -> None:
+        state, sizes = snapshot
+        for temp in self.temps:
+            if temp not in state["temps"]:
+                temp.discard()
+        for temp, size in zip(state["temps"], sizes):
+            if size is not None:
+                temp.fp.seek(size)
+                temp.fp.truncate()
+        vars(self).clear()
+        vars(self).update(state)
+
+
+def _changed_box(previous: np.ndarray | None, current: np.ndarray) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) bounding the pixels that differ from the previous frame.
+
+    The whole frame for the first one; one pixel when nothing changed (the frame is
+    still written, so that every frame added is a frame of the animation).
+    """
+    h, w = current.shape[:2]
+    if previous is None:
+        return 0, 0, w, h
+    diff = previous != current
+    if diff.ndim == 3:
+        diff = diff.any(axis=2)
+    rows = np.flatnonzero(diff.any(axis=1))
+    if rows.size == 0:
+        return 0, 0, 1, 1
+    cols = np.flatnonzero(diff.any(axis=0))
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+
+
+class _GifWriter(_Writer):
+    """GIF89a with one global 256-colour table, a NETSCAPE loop-forever block and, per frame,
+    a graphic-control extension and the LZW data of the part that changed (Pillow encodes)."""
+
+    def __init__(self, name: str, scale: int, dither: bool, reference: np.ndarray | None):
+        self.name, self.scale, self.dither, self.reference = name, scale, dither, reference
+        self.palette: Image.Image | None = None
+        self.previous: np.ndarray | None = None  # palette indices of the frame before
+        self.temps = [_Temp(name)]
+
+    def frame(self, frame: np.ndarray, ms: int) -> None:
+        first = self.previous is None
+        palette = self.palette
+        if first and not _is_grey(frame):
+            palette = gif_palette(frame, self.reference)
+        im = _gif_image(frame, palette, self.dither)
+        indices = np.asarray(im)
+        box = _changed_box(self.previous, indices)
+        part = _scaled(im if first else im.crop(box), self.scale)
+        blocks: list[bytes] = []
+        if first:
+            blocks += GifImagePlugin.getheader(part, None, {"loop": 0})[0]
+        offset = (box[0] * self.scale, box[1] * self.scale)
+        data = GifImagePlugin.getdata(part, offset=offset, duration=min(ms, 655_350))
+        blocks += data
+        data.clear()  # a class attribute of a class getdata makes per call: freed only by the cyclic GC
+        self.temps[0].fp.write(b"".join(blocks))
+        self.palette, self.previous, self.reference = palette, indices, None
+
+    def finish(self) -> None:
+        self.temps[0].fp.write(b";")  # trailer
+        super().finish()
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _png_chunks(im: Image.Image) -> list[tuple[bytes, bytes]]:
+    """(type, data) of every chunk of `im` saved as a PNG by Pillow."""
+    buf = io.BytesIO()
+    im.save(buf, format="PNG")
+    data = buf.getbuffer()
+    chunks, pos = [], len(PNG_SIGNATURE)
+    while pos < len(data):
+        (length,) = struct.unpack_from(">I", data, pos)
+        chunks.append((bytes(data[pos + 4:pos + 8]), bytes(data[pos + 8:pos + 8 + length])))
+        pos += 12 + length
+    return chunks
+
+
+def _apng_delay(ms: int) -> tuple[int, int]:
+    delay = Fraction(ms, 1000)
+    if delay.numerator > 65535:
+        return min(round(ms / 1000), 65535), 1
+    return delay.numerator, delay.denominator
+
+
+class _ApngWriter(_Writer):
+    """APNG: IHDR, acTL (its frame count patched at the end), then per frame an fcTL and the
+    frame's IDAT chunks (fdAT after the first frame), each frame encoded alone by Pillow."""
+
+    ACTL_AT = len(PNG_SIGNATURE) + 12 + 13  # the acTL chunk follows the IHDR chunk
+
+    def __init__(self, name: str, scale: int):
+        self.name, self.scale = name, scale
+        self.previous: np.ndarray | None = None
+        self.sequence = 0
+        self.count = 0
+        self.temps = [_Temp(name)]
+
+    def frame(self, frame: np.ndarray, ms: int) -> None:
+        first = self.previous is None
+        x0, y0, x1, y1 = _changed_box(self.previous, frame)
+        part = _scaled(_image(frame[y0:y1, x0:x1]), self.scale)
+        chunks = _png_chunks(part)
+        out = bytearray()
+        if first:
+            ihdr = next(data for kind, data in chunks if kind == b"IHDR")
+            out += PNG_SIGNATURE + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"acTL", struct.pack(">II", 0, 0))
+        seq = self.sequence
+        # fcTL: sequence, width, height, x, y, delay num/den, dispose none, blend source
+        out += _png_chunk(b"fcTL", struct.pack(">IIIIIHHBB", seq, part.width, part.height, x0 * self.scale,
+                                               y0 * self.scale, *_apng_delay(ms), 0, 0))
+        seq += 1
+        for kind, data in chunks:
+            if kind == b"IDAT" and first:
+                out += _png_chunk(b"IDAT", data)
+            elif kind == b"IDAT":
+                out += _png_chunk(b"fdAT", struct.pack(">I", seq) + data)
+                seq += 1
+        self.temps[0].fp.write(out)
+        self.previous, self.sequence, self.count = frame, seq, self.count + 1
+
+    def finish(self) -> None:
+        fp = self.temps[0].fp
+        fp.write(_png_chunk(b"IEND", b""))
+        fp.seek(self.ACTL_AT)
+        fp.write(_png_chunk(b"acTL", struct.pack(">II", self.count, 0)))  # num_frames, loop forever
+        super().finish()
+
+
+def _riff_chunk(kind: bytes, data: bytes) -> bytes:
+    return kind + struct.pack("<I", len(data)) + data + b"\0" * (len(data) & 1)
+
+
+def _u24(value: int) -> bytes:
+    return value.to_bytes(3, "little")
+
+
+def _webp_frame(im: Image.Image) -> bytes:
+    """The ALPH (if any) and VP8/VP8L chunks of `im` encoded alone by Pillow (lossy, quality 90)."""
+    buf = io.BytesIO()
+    im.save(buf, format="WEBP", lossless=False, quality=90)
+    data = buf.getbuffer()
+    out, pos = bytearray(), 12  # after RIFF, size, WEBP
+    while pos + 8 <= len(data):
+        (length,) = struct.unpack_from("<I", data, pos + 4)
+        end = pos + 8 + length + (length & 1)
+        if bytes(data[pos:pos + 4]) in (b"ALPH", b"VP8 ", b"VP8L"):
+            out += data[pos:end]
+        pos = end
+    return bytes(out)
+
+
+class _WebpWriter(_Writer):
+    """Animated WebP: RIFF, VP8X (animation flag, canvas size), ANIM (loop forever), one ANMF per
+    frame holding the part that changed, encoded alone by Pillow; the RIFF size patched at the end."""
+
+    def __init__(self, name: str, scale: int):
+        self.name, self.scale = name, scale
+        self.previous: np.ndarray | None = None
+        self.temps = [_Temp(name)]
+
+    def frame(self, frame: np.ndarray, ms: int) -> None:
+        s = self.scale
+        x0, y0, x1, y1 = _changed_box(self.previous, frame)
+        x0 -= (x0 * s) % 2  # ANMF offsets are stored halved
+        y0 -= (y0 * s) % 2
+        part = _scaled(_image(frame[y0:y1, x0:x1]), s)
+        out = bytearray()
+        if self.previous is None:
+            alpha = 0x10 if part.mode in ("RGBA", "LA") else 0
+            vp8x = bytes([0x02 | alpha, 0, 0, 0]) + _u24(part.width - 1) + _u24(part.height - 1)
+            out += b"RIFF" + struct.pack("<I", 0) + b"WEBP" + _riff_chunk(b"VP8X", vp8x)
+            out += _riff_chunk(b"ANIM", struct.pack("<IH", 0, 0))  # background, loop forever
+        header = (_u24(x0 * s // 2) + _u24(y0 * s // 2) + _u24(part.width - 1) + _u24(part.height - 1)
+                  + _u24(min(ms, 0xFFFFFF)) + bytes([0x02]))  # flags: do not blend, do not dispose
+        out += _riff_chunk(b"ANMF", header + _webp_frame(part))
+        self.temps[0].fp.write(out)
+        self.previous = frame
+
+    def finish(self) -> None:
+        fp = self.temps[0].fp
+        size = fp.seek(0, os.SEEK_END)
+        fp.seek(4)
+        fp.write(struct.pack("<I", size - 8))
+        super().finish()
+
+
+def _save_still(target: str, frame: np.ndarray, fmt: str, scale: int) -> None:
+    im = _scaled(_image(frame), scale)
+    extra = {"quality": 95} if fmt in ("JPEG", "WEBP") else {}
+    im.save(target, format=fmt, **extra)
+
+
+class _StillWriter(_Writer):
+    """The final image: only the latest frame is kept, and written at the end."""
+
+    def __init__(self, name: str, scale: int):
+        self.name, self.scale, self.fmt = name, scale, STILLS[Path(name).suffix.lower()]
+        self.latest: np.ndarray | None = None
+        self.temps = [_Temp(name, open_file=False)]
+
+    def frame(self, frame: np.ndarray, ms: int) -> None:
+        self.latest = frame
+
+    def finish(self) -> None:
+        _save_still(self.temps[0].tmp, self.latest, self.fmt, self.scale)
+        super().finish()
+
+
+class _SequenceWriter(_Writer):
+    """Numbered frame files, each written to a temporary file beside its final name as it comes."""
+
+    def __init__(self, name: str, scale: int):
+        self.name, self.scale, self.fmt = name, scale, STILLS[Path(name).suffix.lower()]
+        self.temps = []
+
+    def frame(self, frame: np.ndarray, ms: int) -> None:
+        temp = _Temp(self.name % len(self.temps), open_file=False)
+        self.temps.append(temp)
+        _save_still(temp.tmp, frame, self.fmt, self.scale)
+        temp.finish()
+
+    def finish(self) -> None:
+        pass  # every frame file is complete as soon as it is written
+
+
+class _LogWriter(_Writer):
+    """The CSV log: `epoch,<columns>`, then one row per frame, values as %.9g."""
+
+    def __init__(self, name: str, columns: Sequence[str]):
+        self.name, self.width = name, 1 + len(columns)
+        self.temps = [_Temp(name)]
+        self._write(["epoch", *columns])
+
+    def _write(self, fields: list) -> None:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerow(fields)
+        self.temps[0].fp.write(buf.getvalue().encode())
+
+    def row(self, row: Sequence) -> None:
+        epoch, *values = row
+        self._write([epoch, *(f"{v:.9g}" for v in values)])
+
+    def frame(self, frame: np.ndarray, ms: int) -> None:
+        pass
+
+
+class Outputs:
+    """Every requested output fed from one stream of frames; nothing appears at the final names
+    before commit().
+
+    `paths` are animations (.gif, .webp, .apng), final images (.png, .jpg) and
+    frame-file patterns (frame_%04d.png), as `output_kind` tells them apart; `log` is
+    a CSV file that gets `epoch,<columns>` and one row per frame. `reference` (the
+    target photo) is what the GIF palette is built from, with the first frame.
+
+    Frames are written as they come, to hidden temporary files beside their final
+    names; each animation writer is one frame behind, since the last frame is shown
+    longer (HOLD_MS) and which frame is last is only known at commit(). At most a
+    few frames are held, whatever the number of frames.
+
+    A frame add() refuses (not uint8, another shape than the first, no log row)
+    raises ValueError and changes nothing. If writing fails in add() or commit(),
+    every temporary file is removed and operating-system errors are raised as
+    OutputError. A KeyboardInterrupt inside add() rolls that frame back instead, so
+    that the frames before it can still be committed. Used as a context manager,
+    leaving the with-block without commit() aborts. If a rename fails at the end
+    (after every file was completed), the outputs renamed before it stay and the
+    rest are removed.
+    """
+
+    def __init__(self, paths: Iterable[str | os.PathLike], *, fps: float = 20, scale: int = 1,
+                 dither: bool = False, reference: np.ndarray | None = None,
+                 log: str | os.PathLike | None = None, columns: Sequence[str] = ()):
+        kinds = [(os.fspath(p), output_kind(p)) for p in paths]  # ValueError before any file exists
+        if int(scale) != scale or scale < 1:
+            raise ValueError(f"scale must be a whole number >= 1, not {scale!r}")
+        self._step, self._hold = durations(2, fps)
+        self._writers: list[_Writer] = []
+        self._log: _LogWriter | None = None
+        self._pending: np.ndarray | None = None
+        self._shape: tuple[int, ...] | None = None
+        self._count = 0
+        self._state = "open"
+        try:
+            for name, kind in kinds:
+                ext = Path(name).suffix.lower()
+                if kind == "sequence":
+                    self._writers.append(_SequenceWriter(name, scale))
+                elif kind == "still":
+                    self._writers.append(_StillWriter(name, scale))
+                elif ext == ".gif":
+                    self._writers.append(_GifWriter(name, scale, dither, reference))
+                elif ext == ".webp":
+                    self._writers.append(_WebpWriter(name, scale))
+                else:
+                    self._writers.append(_ApngWriter(name, scale))
+            if log is not None:
+                self._log = _LogWriter(os.fspath(log), columns)
+                self._writers.append(self._log)
+        except BaseException:
+            self.abort()
+            raise
+
+    @property
+    def count(self) -> int:
+        """Frames added so far."""
+        return self._count
+
+    def __enter__(self) -> Outputs:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._state == "open":
+            self.abort()
+
+    def _check_open(self) -> None:
+        if self._state != "open":
+            raise RuntimeError(f"these outputs are already {self._state}")
+
+    def _checked(self, frame: np.ndarray) -> np.ndarray:
+        a = np.asarray(frame)
+        if a.dtype != np.uint8:
+            raise ValueError(f"frames must be uint8 arrays, not {a.dtype}")
+        if not (a.ndim == 2 or (a.ndim == 3 and a.shape[2] in (1, 3, 4))):
+            raise ValueError(f"a frame must be (h, w) or (h, w, 1|3|4), not {a.shape}")
+        if self._shape is not None and a.shape != self._shape:
+            raise ValueError(f"every frame must have the shape of the first, {self._shape}, not {a.shape}")
+        a = np.array(a[:, :, 0] if a.ndim == 3 and a.shape[2] == 1 else a)  # our own copy
+        a.flags.writeable = False
+        return a
+
+    def _each(self, step: Callable[[_Writer], None]) -> None:
+        for writer in self._writers:
+            try:
+                step(writer)
+            except OSError as exc:
+                raise _cannot_write(writer.name, exc) from exc
+
+    def add(self, frame: np.ndarray, row: Sequence | None = None) -> None:
+        """Add one uint8 frame, (h, w) or (h, w, c), with its row for the CSV log."""
+        self._check_open()
+        shape = np.shape(frame)
+        frame = self._checked(frame)
+        if self._log is not None:
+            if row is None or len(row) != self._log.width:
+                raise ValueError(f"the log needs a row of {self._log.width} values, epoch first, not {row!r}")
+        snapshots = [w.snapshot() for w in self._writers]
+        try:
+            if self._pending is not None:
+                self._each(lambda w: w.frame(self._pending, self._step))
+            if self._log is not None:
+                try:
+                    self._log.row(row)
+                except OSError as exc:
+                    raise _cannot_write(self._log.name, exc) from exc
+        except KeyboardInterrupt:
+            for writer, snapshot in zip(self._writers, snapshots):
+                writer.restore(snapshot)
+            raise
+        except BaseException:
+            self.abort()
+            raise
+        self._pending, self._shape, self._count = frame, shape, self._count + 1
+
+    def commit(self) -> list[str]:
+        """Finish every file, rename them all into place, return the names written.
+
+        Every file is completed before any is renamed (completing is what can fail on
+        a full disk; renames in the same folder do not need space).
+        """
+        self._check_open()
+        if self._pending is None:
+            self.abort()
+            raise ValueError("no frames to write")
+        try:
+            self._each(lambda w: w.frame(self._pending, self._hold))
+            self._each(lambda w: w.finish())
+            temps = [t for w in self._writers for t in w.temps]
+            for temp in temps:
+                if os.path.isdir(temp.name):
+                    raise _cannot_write(temp.name, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
+        except BaseException:
+            self.abort()
+            raise
+        self._state = "committing"
+        for i, temp in enumerate(temps):
+            try:
+                os.replace(temp.tmp, temp.name)
+            except BaseException as exc:
+                for rest in temps[i:]:
+                    rest.discard()
+                self._state = "failed"
+                if isinstance(exc, OSError):
+                    raise _cannot_write(temp.name, exc) from exc
+                raise
+        self._state = "committed"
+        self._pending = None
+        return [t.name for t in temps]
+
+    def abort(self) -> None:
+        """Remove every temporary file; the final names are left as they were."""
+        if self._state != "open":
+            return
+        self._state = "aborted"
+        self._pending = None
+        for writer in self._writers:
+            for temp in writer.temps:
+                temp.discard()
+
+
+# --- one-call helpers ------------------------------------------------------------------------
+
+def write_outputs(paths: Sequence[str | os.PathLike], frames: Iterable[np.ndarray], *, fps: float = 20,
+                  scale: int = 1, dither: bool = False, reference: np.ndarray | None = None) -> list[str]:
+    """Write every requested output from one pass over `frames` (any iterable, a generator
+    included); returns the names written. Without a reference, a list's last frame serves as one.
+    """
+    if reference is None and isinstance(frames, (Sequence, np.ndarray)) and len(frames):
+        reference = frames[-1]
+    with Outputs(paths, fps=fps, scale=scale, dither=dither, reference=reference) as out:
+        for frame in frames:
+            out.add(frame)
+        return out.commit()
+
+
+def write_animation(path, frames: Iterable[np.ndarray], *, fps: float = 20, scale: int = 1,
+                    dither: bool = False, reference: np.ndarray | None = None) -> None:
     """Write uint8 frames (h, w[, c]) as a looping animation chosen by the extension."""
-    fmt = ANIMATIONS[Path(path).suffix.lower()]
-    extra: dict = {}
-    if fmt == "GIF":
-        images = gif_frames(frames, scale, dither)
-        extra["palette"] = images[0].getpalette()  # one global table, no local ones
-    else:
-        images = [_scaled(_image(f), scale) for f in frames]
-    if fmt == "WEBP":
-        extra.update(lossless=False, quality=90)
-    atomic_save(path, lambda tmp: images[0].save(
-        tmp, format=fmt, save_all=True, append_images=images[1:],
-        duration=durations(len(images), fps), loop=0, **extra,
-    ))
+    if output_kind(path) != "animation":
+        raise ValueError(f"{os.fspath(path)}: not an animation; use .gif, .webp or .apng")
+    write_outputs([path], frames, fps=fps, scale=scale, dither=dither, reference=reference)
 
 
 def write_still(path, frame: np.ndarray, *, scale: int = 1) -> None:
     """Write one uint8 frame as a still image (format by extension)."""
     fmt = STILLS[Path(path).suffix.lower()]
-    im = _scaled(_image(frame), scale)
-    extra = {"quality": 95} if fmt in ("JPEG", "WEBP") else {}
-    atomic_save(path, lambda tmp: im.save(tmp, format=fmt, **extra))
-
-
-def write_outputs(paths: Sequence[str | os.PathLike], frames: Sequence[np.ndarray], *,
-                  fps: float = 20, scale: int = 1, dither: bool = False) -> list[str]:
-    """Write every requested output from the same frames; returns the names written."""
-    written: list[str] = []
-    for path in paths:
-        kind = output_kind(path)
-        if kind == "animation":
-            write_animation(path, frames, fps=fps, scale=scale, dither=dither)
-            written.append(os.fspath(path))
-        elif kind == "still":
-            write_still(path, frames[-1], scale=scale)
-            written.append(os.fspath(path))
-        else:
-            for i, frame in enumerate(frames):
-                name = os.fspath(path) % i
-                write_still(name, frame, scale=scale)
-                written.append(name)
-    return written
+    atomic_save(path, lambda tmp: _save_still(tmp, frame, fmt, scale))
