@@ -35,11 +35,12 @@ from common import (
 )
 from PIL import Image
 
-from paintlr.engine import settling
 from paintlr.features import CosineFeatures, FourierFeatures, PolynomialFeatures, XYFeatures
 from paintlr.image import load_image
 from paintlr.model import LinearRegressionModel
-from paintlr.painting import Painting, psnr
+from paintlr.numerics import psnr, settling
+from paintlr.optimizers import GradientDescent
+from paintlr.painting import Painting
 
 PHOTOS = ("coffee", "chelsea")
 SIZE = 128
@@ -115,17 +116,17 @@ def design_costs(cfg: Config, fmap, h: int, w: int) -> dict:
     return {"design": design, "d": design.n_features, "build": statistics.median(build),
             "gram": statistics.median(gram), "eigen": statistics.median(eigen),
             "eigen_range": (min(eigen), max(eigen)), "eigen_reps": len(eigen),
-            "rate": design.max_stable_learning_rate(), "rank": int(moving.sum()),
+            "rate": GradientDescent().max_stable_learning_rate(design), "rank": int(moving.sum()),
             "cond": lam[-1] / lam[moving][0]}
 
 
 def frame_epochs(painting: Painting) -> list[int]:
     """The epochs the exact engine draws, as `Painting._frames_in_closed_form` walks them."""
     out = []
-    for planned in painting.epochs:
-        k = min(planned, painting.planned_epochs)
+    for planned in painting.frame_epochs:
+        k = min(planned, painting.stop_epoch)
         out.append(k)
-        if k == painting.planned_epochs:
+        if k == painting.stop_epoch:
             break
     return out
 
@@ -163,7 +164,7 @@ def engine_figures(cfg: Config, target: np.ndarray, design) -> dict:
     epoch = [(e - o) / (ITERATE_EPOCHS - 1) for e, o in zip(runs["long"], runs["one"], strict=True)]
     return {
         "psnr": psnr(painting.optimal_cost), "optimal_cost": painting.optimal_cost,
-        "rate": painting.learning_rate, "frames": len(ks) + 1, "epochs": painting.planned_epochs,
+        "rate": painting.learning_rate, "frames": len(ks) + 1, "epochs": painting.stop_epoch,
         "frame": statistics.median(runs["frame"]), "epoch": statistics.median(epoch),
         "call": statistics.median(runs["one"]),
         "ratio": statistics.median(f / e for f, e in zip(runs["frame"], epoch, strict=True)),

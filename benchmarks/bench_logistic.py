@@ -35,6 +35,7 @@ from paintlr.animation import write_outputs
 from paintlr.designs import OneHot
 from paintlr.image import load_image, to_uint8
 from paintlr.logistic import LogisticRegressionModel
+from paintlr.optimizers import GradientDescent
 from paintlr.palette import choose_palette, nearest, quantize
 from paintlr.palette_painting import PalettePainting
 
@@ -76,7 +77,7 @@ def epoch_figures(cfg: Config, target: np.ndarray) -> dict:
     n = labels.size
     design = OneHot(n)
     classes = np.arange(K)
-    rate = 0.75 * 4.0 * design.max_stable_learning_rate()  # PalettePainting's default
+    rate = 0.75 * 4.0 * GradientDescent().max_stable_learning_rate(design)  # PalettePainting's default
     zeros = np.zeros((n + 1, K))
     noisy = np.random.default_rng(0).normal(0.0, 1e-3, (n + 1, K))
     model = LogisticRegressionModel()

@@ -29,9 +29,23 @@ from common import (
 )
 from PIL import Image
 
+from paintlr.clock import stop_epoch
 from paintlr.designs import OneHot
-from paintlr.engine import OneHotTrajectory, iterate, jump
-from paintlr.schedule import threshold_epoch
+from paintlr.training import descend
+from paintlr.training import jump as jump_to
+from paintlr.trajectories import OneHotTrajectory
+
+
+def iterate(design, theta, y, rate, epochs, max_cost):
+    """Batch GD epochs in place on theta through the library's one descent loop; epochs run."""
+    run = design.descent(theta, y, rate)
+    return descend(run, epochs=epochs, max_cost=max_cost, learning_rate=rate, max_stable=float).epochs
+
+
+def jump(design, theta, y, rate, epochs, max_cost):
+    """Where `iterate` would stop, in closed form; epochs skipped."""
+    return jump_to(design.trajectory(theta, y, rate), theta, epochs=epochs, max_cost=max_cost,
+                   learning_rate=rate, max_stable=float).epochs
 
 SIDES = (32, 64, 128, 256, 512)
 SEED_SIDES = (8, 16, 24, 32)
@@ -407,7 +421,7 @@ def agreement() -> float:
 
 def closed_form_epochs(y: np.ndarray, rate: float) -> int | None:
     traj = OneHotTrajectory(np.zeros((y.shape[0], y.shape[1] + 1)), y, rate)
-    return threshold_epoch(lambda k: float(np.mean(traj.cost(k))), THRESHOLD, 10**15)
+    return stop_epoch(lambda k: float(np.mean(traj.cost(k))), THRESHOLD, 10**15)
 
 
 def sgd_to_threshold(side: int, rate: float, cfg: Config) -> dict:
@@ -518,7 +532,7 @@ def convergence_section(cfg: Config, pe: dict) -> Section:
         f"Wall time from zero weights until the mean cost over the three channels is below "
         f"{THRESHOLD:g} (about 37 dB PSNR). All batch-GD methods follow the same trajectory, so "
         "they need the same number of epochs, computed with paintlr's closed form "
-        "(`paintlr.schedule.threshold_epoch` on a `OneHotTrajectory` cost). SGD was run "
+        "(`paintlr.clock.stop_epoch` on a `OneHotTrajectory` cost). SGD was run "
         f"epoch by epoch with the cost checked after each, up to {run_max}² (capped at "
         f"{'50 epochs / 1 s' if cfg.quick else '1000 epochs / 12 s'} per run); per-sample SGD "
         "with step eta0 moves each weight n times further per epoch than batch GD with the same "

@@ -26,6 +26,7 @@ from paintlr.features import (
     XYFeatures,
     pixel_points,
 )
+from paintlr.optimizers import GradientDescent
 
 
 def photo(name: str, size: int = 128) -> np.ndarray:
@@ -62,7 +63,7 @@ def measure(fmap: FeatureMap, image: np.ndarray, lstsq: bool) -> dict[str, float
     _, t_big = clock(lambda: big.dot(theta[:, 1:]))
     row = {"build": t_build, "gram": t_gram, "eigen": t_eigen, "frame": t_frame,
            "frame256": t_big, "psnr": psnr(np.mean((pred - y) ** 2)),
-           "rate": design.max_stable_learning_rate()}
+           "rate": GradientDescent().max_stable_learning_rate(design)}
     if lstsq:
         phi = np.c_[np.ones(h * w), design.x]
         sol, row["lstsq_s"] = clock(lambda: np.linalg.lstsq(phi, y.T, rcond=None)[0])

@@ -1,6 +1,8 @@
-"""The paintlr command line: parse flags, call the library, report. No math here.
+"""The paintlr command line: parse flags, call the library, report. No math and no policy here.
 
-numpy and Pillow are imported inside the commands so that `paintlr --help` is instant.
+Every flag is declared once and shared by the commands that take it; choice lists and
+defaults come from paintlr.settings. numpy and Pillow are imported inside the commands
+so that `paintlr --help` is instant.
 """
 
 from __future__ import annotations
@@ -12,12 +14,11 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import PaintlrError
+from . import __version__, settings
+from .errors import OptionError, PaintlrError
 
 EXIT_INTERRUPTED = 130
 NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click >= 8.2
-MAX_FRAMES = 2000  # frames are held in memory until the animation is written
 
 
 class FiniteFloatRange(click.FloatRange):
@@ -30,6 +31,11 @@ class FiniteFloatRange(click.FloatRange):
         return value
 
 
+def flag(option: str) -> str:
+    """The command-line flag of a library keyword: max_cost -> --max-cost."""
+    return "--" + option.replace("_", "-")
+
+
 class PaintlrGroup(click.Group):
     """A click group whose every error is one line on stderr, without a traceback."""
 
@@ -39,18 +45,18 @@ class PaintlrGroup(click.Group):
         except NO_ARGS_IS_HELP as exc:
             click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
             code = exc.exit_code
-        except click.exceptions.Abort:
+        except (click.exceptions.Abort, KeyboardInterrupt):
             click.echo("paintlr: interrupted", err=True)
             code = EXIT_INTERRUPTED
         except click.ClickException as exc:
             click.echo(f"paintlr: {exc.format_message()}", err=True)
             code = exc.exit_code
+        except OptionError as exc:
+            click.echo(f"paintlr: Invalid value for '{flag(exc.option)}': {exc}", err=True)
+            code = 2
         except PaintlrError as exc:
             click.echo(f"paintlr: error: {exc}", err=True)
             code = 1
-        except KeyboardInterrupt:
-            click.echo("paintlr: interrupted", err=True)
-            code = EXIT_INTERRUPTED
         code = code if isinstance(code, int) else 0
         if standalone_mode:
             sys.exit(code)
@@ -71,6 +77,8 @@ def _options(*decorators):
     return apply
 
 
+POSITIVE = FiniteFloatRange(min=0, min_open=True)
+
 image_options = _options(
     click.argument("photo", type=click.Path(dir_okay=False)),
     click.option("--size", type=click.IntRange(min=1), default=256, show_default=True,
@@ -79,45 +87,84 @@ image_options = _options(
                  help="Colour under transparent pixels (a name or #rrggbb)."),
 )
 
+
+def features_option(multiple: bool = False):
+    return click.option(
+        "--features", "feature_names" if multiple else "features", type=click.Choice(settings.FEATURES),
+        multiple=multiple, default=() if multiple else settings.FEATURES[0], show_default=not multiple,
+        help="Samples: one-hot pixels (the seed's), or a feature map of (x, y): the raw coordinates, "
+             "Legendre polynomials, random Fourier features or a cosine grid."
+             + (" Repeatable. [default: onehot]" if multiple else ""))
+
+
+feature_detail_options = _options(
+    click.option("--degree", type=click.IntRange(1, settings.MAX_DEGREE), default=settings.DEGREE,
+                 show_default=True, help="Polynomial degree for --features poly."),
+    click.option("--n-features", type=click.IntRange(2, settings.MAX_N_FEATURES),
+                 default=settings.N_FEATURES, show_default=True,
+                 help="Feature count for --features fourier (even) and cosine."),
+    click.option("--sigma", type=POSITIVE, default=settings.SIGMA, show_default=True,
+                 help="Spread of the random frequencies for --features fourier, in cycles per image width."),
+)
+
+
+def learning_rate_option(multiple: bool = False):
+    return click.option(
+        "--learning-rate", "learning_rates" if multiple else "learning_rate", type=POSITIVE,
+        multiple=multiple, default=() if multiple else None,
+        help="Gradient-descent learning rate; the GD step is rate / samples. [default: "
+             f"{settings.SEED_LEARNING_RATE:g}, the seed's, for one-hot linear; half the stable limit for "
+             f"feature maps; {settings.LOGISTIC_RATE_FRACTION:g} of it for logistic]"
+             + (" Repeatable: one panel per rate." if multiple else ""))
+
+
+def optimizer_option(multiple: bool = False):
+    return click.option(
+        "--optimizer", "optimizers" if multiple else "optimizer", type=click.Choice(settings.OPTIMIZERS),
+        multiple=multiple, default=() if multiple else settings.OPTIMIZERS[0], show_default=not multiple,
+        help="Batch GD (the seed's), shuffled SGD, or heavy-ball momentum."
+             + (" Repeatable. [default: gd]" if multiple else ""))
+
+
 training_options = _options(
-    click.option("--init", type=click.Choice(["zeros", "mean", "random"]), default="zeros",
+    click.option("--init", type=click.Choice(settings.INITS), default=settings.INITS[0],
                  show_default=True, help="Starting weights: black, flat mean colour, or noise."),
     click.option("--seed", type=int, default=None,
-                 help="Random seed for --init random and the SGD shuffle."),
-    click.option("--optimizer", type=click.Choice(["gd", "sgd", "momentum"]), default="gd",
-                 show_default=True, help="Batch GD (the seed's), shuffled SGD, or heavy-ball momentum."),
+                 help="Random seed for --init random, the SGD shuffle and random Fourier features."),
     click.option("--batch-size", type=click.IntRange(min=1), default=1, show_default=True,
                  help="Samples per SGD step (1 = per-sample SGD)."),
     click.option("--momentum", type=FiniteFloatRange(0, 1, max_open=True), default=0.9,
                  show_default=True, help="Momentum coefficient for --optimizer momentum."),
-    click.option("--max-cost", type=FiniteFloatRange(min=0, min_open=True), default=None,
-                 help="Stop when the cost falls below this. [default: 1e-4 (37 dB) for one-hot "
-                      "linear; 1.1 x the least-squares optimum for feature maps; a quarter of the "
-                      "colour-frequency entropy for logistic]"),
+    click.option("--max-cost", type=POSITIVE, default=None,
+                 help=f"Stop when the cost falls below this. [default: {settings.DEFAULT_MAX_COST:g} (37 dB) "
+                      f"for one-hot linear; {settings.OPTIMUM_MARGIN:g} x the least-squares optimum for "
+                      "feature maps; a quarter of the colour-frequency entropy for logistic]"),
     click.option("--max-epochs", type=click.IntRange(min=1), default=None,
-                 help="Stop here even if the cost is still above --max-cost. "
-                      "[default: 10^9 for linear, 10^6 for logistic]"),
-    click.option("--engine", type=click.Choice(["auto", "exact", "iterate"]), default="auto",
+                 help="Stop here even if the cost is still above --max-cost. [default: "
+                      f"{settings.MAX_EPOCHS:.0e} for linear, {settings.LOGISTIC_MAX_EPOCHS:.0e} for "
+                      "logistic]"),
+    click.option("--engine", type=click.Choice(settings.ENGINES), default=settings.ENGINES[0],
                  show_default=True, help="exact jumps in closed form (gd only); iterate runs every epoch."),
 )
 
-feature_options = _options(
-    click.option("--features", type=click.Choice(["onehot", "xy", "poly", "fourier", "cosine"]),
-                 default="onehot", show_default=True,
-                 help="Samples: one-hot pixels (the seed's), or a feature map of (x, y): the raw "
-                      "coordinates, Legendre polynomials, random Fourier features or a cosine grid."),
-    click.option("--degree", type=click.IntRange(1, 90), default=30, show_default=True,
-                 help="Polynomial degree for --features poly."),
-    click.option("--n-features", type=click.IntRange(2, 8192), default=3072, show_default=True,
-                 help="Feature count for --features fourier (even) and cosine."),
-    click.option("--sigma", type=FiniteFloatRange(min=0, min_open=True), default=16.0, show_default=True,
-                 help="Spread of the random frequencies for --features fourier, in cycles per image width."),
-)
+frames_option = click.option(
+    "--frames", type=click.IntRange(2, settings.MAX_FRAMES), default=settings.FRAMES, show_default=True,
+    help="About this many frames, evenly spread over the fall of the error.")
+fps_option = click.option(
+    "--fps", type=FiniteFloatRange(min=0, min_open=True, max=settings.MAX_FPS), default=settings.FPS,
+    show_default=True, help="Animation frames per second.")
+scale_option = click.option(
+    "--scale", type=click.IntRange(min=1, max=settings.MAX_SCALE), default=1, show_default=True,
+    help="Enlarge written frames this many times (nearest neighbour).")
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 
-learning_rate_option = click.option(
-    "--learning-rate", type=FiniteFloatRange(min=0, min_open=True), default=None,
-    help="Gradient-descent learning rate; the GD step is rate / samples. [default: 0.05, the seed's, "
-         "for one-hot linear; half the stable limit for feature maps; 3/4 of it for logistic]")
+
+def _solver(ctx, param, value: str) -> str:
+    """The old spelling --solver exact still works, with a note once the run is known to start."""
+    if value == "exact":
+        ctx.meta.setdefault("paintlr.notes", []).append("--solver exact is now --solver lstsq")
+        return "lstsq"
+    return value
 
 
 def _check_writable(path: str, photo: str, hint: str) -> None:
@@ -132,7 +179,7 @@ def _check_writable(path: str, photo: str, hint: str) -> None:
         raise click.BadParameter(f"{path}: refusing to overwrite the input", param_hint=hint)
 
 
-def _check_outputs(outputs: tuple[str, ...], photo: str) -> list[str]:
+def _check_outputs(outputs: tuple[str, ...], photo: str, animation_only: bool = False) -> list[str]:
     from .animation import frame_files, output_kind
 
     hint = "'-o' / '--output'"
@@ -141,6 +188,9 @@ def _check_outputs(outputs: tuple[str, ...], photo: str) -> list[str]:
             kind = output_kind(out)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint=hint) from None
+        if animation_only and kind != "animation":
+            raise click.BadParameter(f"{out}: a sweep is an animation (.gif, .webp or .apng)",
+                                     param_hint=hint)
         _check_writable(out, photo, hint)
         if kind == "sequence" and Path(photo).exists() and frame_files(out).fullmatch(Path(photo).name) \
                 and Path(out).parent.resolve() == Path(photo).resolve().parent:
@@ -166,65 +216,8 @@ def _load(photo: str, size: int, background: str):
     return load_image(photo, size, background)
 
 
-def _feature_map(features: str, degree: int, n_features: int, sigma: float, seed: int | None,
-                 shape: tuple[int, ...]):
-    """The feature map the flags ask for, or None for the one-hot design."""
-    from .features import CosineFeatures, FourierFeatures, PolynomialFeatures, XYFeatures
-
-    h, w = shape[:2]
-    if features == "onehot":
-        return None
-    if features == "xy":
-        return XYFeatures()
-    if features == "poly":
-        return PolynomialFeatures(degree, aspect=h / w)
-    if features == "fourier" and n_features % 2:
-        raise click.BadParameter(f"--features fourier needs an even count (cosines and sines), "
-                                 f"not {n_features}", param_hint="'--n-features'")
-    most = (h * w - 1) // 2 * 2  # beyond one feature per pixel, more only slows the solve
-    if n_features > most >= 2:
-        click.echo(f"paintlr: note: {n_features} features are more than the {h * w} pixels; "
-                   f"using {most}", err=True)
-        n_features = most
-    if features == "cosine":
-        return CosineFeatures(n_features, aspect=h / w, grid=(h, w))
-    return FourierFeatures(n_features, sigma, seed=0 if seed is None else seed)
-
-
-def _painting(target, fmap, learning_rate, init, seed, optimizer, batch_size, momentum, max_cost,
-              max_epochs, engine, frames=60, burst=None, render=None):
-    from .painting import Painting
-
-    if engine == "exact" and optimizer != "gd":
-        raise click.BadParameter(f"the exact engine needs --optimizer gd, not {optimizer}",
-                                 param_hint="'--engine'")
-    design = None if fmap is None else fmap.design(*target.shape[:2])
-    return Painting(target, design=design, learning_rate=learning_rate, init=init, seed=seed,
-                    max_cost=max_cost, max_epochs=max_epochs or 10**9, frames=frames, burst=burst,
-                    engine=engine, optimizer=optimizer, batch_size=batch_size, momentum=momentum,
-                    render=render)
-
-
-def _renderer(fmap, render_size: int | None, shape: tuple[int, ...]):
-    """Draw frames from the continuous feature model at render_size pixels on the long side."""
-    if render_size is None:
-        return None
-    if fmap is None:
-        raise click.BadParameter("needs a coordinate feature map (--features xy, poly, fourier or "
-                                 "cosine): one-hot weights have no pixels in between",
-                                 param_hint="'--render-size'")
-    h, w, c = shape
-    scale = render_size / max(h, w)
-    size = (max(1, round(h * scale)), max(1, round(w * scale)))
-    grid = fmap.design(*size)
-    return lambda model: model.score(grid).reshape(*size, c)
-
-
-def _warn_unstable(painting, learning_rate: float, optimizer: str) -> None:
-    limit = painting.max_stable_learning_rate
-    if learning_rate >= limit:
-        click.echo(f"paintlr: warning: learning rate {learning_rate:g} is at or above the largest "
-                   f"stable rate {limit:.6g} for {optimizer}; the cost will explode", err=True)
+def _note(text: str) -> None:
+    click.echo(f"paintlr: note: {text}", err=True)
 
 
 class _LinearReport:
@@ -269,177 +262,141 @@ class _PaletteReport:
               help="Output file, repeatable; the extension picks the format: .gif/.webp/.apng "
                    "animation, .png/.jpg final image, a name with %04d one file per frame. "
                    "[default: PHOTO's stem + .gif]")
-@click.option("--model", type=click.Choice(["linear", "logistic"]), default="linear", show_default=True,
+@click.option("--model", type=click.Choice(settings.MODELS), default=settings.MODELS[0], show_default=True,
               help="linear regression of the colours, or a logistic classifier of palette colours.")
 @click.option("--palette", type=click.IntRange(min=2, max=256), default=None,
-              help="Colours in the palette (from the photo) for --model logistic. [default: 8]")
+              help=f"Colours in the palette (from the photo) for --model logistic. "
+                   f"[default: {settings.DEFAULT_PALETTE}]")
 @click.option("--soft", is_flag=True,
               help="--model logistic: paint the probability-weighted mix, not the likeliest colour.")
-@feature_options
-@click.option("--render-size", type=click.IntRange(min=1, max=8192), default=None,
+@features_option()
+@feature_detail_options
+@click.option("--render-size", type=click.IntRange(min=1, max=settings.MAX_RENDER_SIZE), default=None,
               help="Draw every frame at this many pixels on the long side from the continuous "
                    "feature model (coordinate features only).")
-@learning_rate_option
+@learning_rate_option()
+@optimizer_option()
 @training_options
-@click.option("--solver", type=click.Choice(["gd", "exact"]), default="gd", show_default=True,
-              help="gd trains frame by frame; exact writes the least-squares optimum directly.")
-@click.option("--frames", type=click.IntRange(2, MAX_FRAMES), default=60, show_default=True,
-              help="About this many frames, evenly spread over the fall of the error.")
+@click.option("--solver", type=click.Choice([*settings.SOLVERS, "exact"]), default=settings.SOLVERS[0],
+              show_default=True, callback=_solver,
+              help="gd trains frame by frame; lstsq writes the least-squares optimum directly "
+                   "('exact', its old name, still works).")
+@frames_option
 @click.option("--burst", type=click.IntRange(min=1), default=None,
               help="Fixed bursts of this many epochs per frame instead (as in the seed).")
-@click.option("--fps", type=FiniteFloatRange(min=0, min_open=True, max=100), default=20,
-              show_default=True, help="Animation frames per second.")
-@click.option("--scale", type=click.IntRange(min=1, max=64), default=1, show_default=True,
-              help="Enlarge written frames this many times (nearest neighbour).")
+@fps_option
+@scale_option
 @click.option("--dither/--no-dither", default=False, show_default=True,
               help="Floyd-Steinberg dithering when reducing GIF frames to 256 colours.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
               help="Write epoch, costs and PSNR (or accuracy) for every frame to this CSV.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
-def learn(photo, outputs, size, background, model, palette, soft, features, degree, n_features, sigma,
-          render_size, learning_rate, init, seed, optimizer, batch_size, momentum, max_cost, max_epochs,
-          engine, solver, frames, burst, fps, scale, dither, log_path, quiet) -> None:
+@quiet_option
+def learn(photo, outputs, size, background, fps, scale, dither, log_path, quiet, **settings_) -> None:
     """Learn PHOTO by gradient descent and write the progress as an animation."""
     started = time.perf_counter()
     outputs = _check_outputs(outputs or (Path(photo).stem + ".gif",), photo)
     _check_log(log_path, photo)
-    target = _load(photo, size, background)
 
-    from .animation import write_outputs
+    from .animation import Outputs
     from .image import to_uint8
+    from .job import make_painting
 
-    fmap = _feature_map(features, degree, n_features, sigma, seed, target.shape)
-    render = _renderer(fmap, render_size, target.shape)
-    if model == "linear":
-        for flag, given in (("--palette", palette is not None), ("--soft", soft)):
-            if given:
-                raise click.BadParameter("is for --model logistic", param_hint=f"'{flag}'")
-    if solver == "exact":
-        for flag, given in (("--optimizer", optimizer != "gd"), ("--engine", engine == "iterate"),
-                            ("--burst", burst is not None)):
-            if given:
-                raise click.BadParameter("has no effect with --solver exact, which trains nothing",
-                                         param_hint=f"'{flag}'")
-    if model == "logistic":
-        if render is not None:
-            raise click.BadParameter("is for --model linear", param_hint="'--render-size'")
-        painting = _palette_painting(target, fmap, palette, soft, learning_rate, seed, optimizer,
-                                     max_cost, max_epochs, engine, solver, frames, burst)
-        report = _PaletteReport(painting)
-        total = None
+    painting, notes = make_painting(_load(photo, size, background), **settings_)  # keeps no copy of it
+    for text in [*click.get_current_context().meta.get("paintlr.notes", []), *notes]:
+        _note(text)
+    training = settings_["solver"] == "gd"
+    if settings_["model"] == "linear":
+        report, total = _LinearReport(painting, painting.shape[2]), painting.stop_epoch
     else:
-        painting = _painting(target, fmap, learning_rate, init, seed, optimizer, batch_size, momentum,
-                             max_cost, max_epochs, engine, frames, burst, render)
-        report = _LinearReport(painting, target.shape[2])
-        total = painting.planned_epochs
-        if solver == "gd" and not painting.max_cost > painting.optimal_cost:
-            raise click.BadParameter(
-                f"{painting.max_cost:g} is out of reach: the best this design can do is cost "
-                f"{painting.optimal_cost:.4g}", param_hint="'--max-cost'")
-        if solver == "gd" and burst is not None and total and total // burst > MAX_FRAMES:
-            raise click.BadParameter(
-                f"--burst {burst} would make about {total // burst:,} frames (the run needs "
-                f"{total:,} epochs); use a larger --burst", param_hint="'--burst'")
-    if solver == "gd":
-        _warn_unstable(painting, painting.learning_rate, optimizer)
-    images, rows, interrupted = [], [], False
+        report, total = _PaletteReport(painting), None
+    if training and painting.unstable:
+        click.echo(f"paintlr: warning: learning rate {painting.learning_rate:g} is at or above the largest "
+                   f"stable rate {painting.max_stable_learning_rate:.6g} for {settings_['optimizer']}; "
+                   f"the cost will explode", err=True)
+    last, count, interrupted = None, 0, False
     bar = _progress(total, quiet)
-    try:
-        for frame in [painting.optimum()] if solver == "exact" else painting:
-            image, row = to_uint8(frame.image), (frame.epoch, *report.row(frame))
-            images.append(image)
-            rows.append(row)
-            bar.update(frame.epoch - bar.n)
-            bar.set_postfix_str(report.postfix(frame), refresh=False)
-            if len(images) == MAX_FRAMES and frame.cost >= painting.max_cost:
-                click.echo(f"paintlr: warning: stopping at {MAX_FRAMES} frames (they are held in "
-                           f"memory); use a larger --burst", err=True)
-                break
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        bar.close()
-    if not images:
-        raise click.exceptions.Abort()
-    written = write_outputs(outputs, images, fps=fps, scale=scale, dither=dither)
-    if log_path is not None:
-        _write_log(log_path, report.columns, rows)
-        written.append(log_path)
-    if not interrupted and solver == "gd" and frame.cost >= painting.max_cost:
+    with Outputs(outputs, fps=fps, scale=scale, dither=dither, reference=to_uint8(painting.goal()),
+                 log=log_path, columns=report.columns) as out:
+        try:
+            for frame in painting:
+                out.add(to_uint8(frame.image), (frame.epoch, *report.row(frame)))
+                count += 1
+                bar.update(frame.epoch - bar.n)
+                bar.set_postfix_str(report.postfix(frame), refresh=False)
+                last = (frame.epoch, frame.cost, report.summary(frame))
+                del frame  # the next frame is computed without this one's image held here
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            bar.close()
+        if last is None:
+            raise click.exceptions.Abort()
+        written = out.commit()
+    epoch, cost, summary = last
+    if painting.truncated:
+        click.echo(f"paintlr: warning: stopped at {settings.MAX_FRAMES} frames; use a larger --burst",
+                   err=True)
+    elif not interrupted and training and cost >= painting.max_cost:
         click.echo(f"paintlr: warning: stopped at --max-epochs {painting.max_epochs:,} with cost "
-                   f"{frame.cost:.3g} still above --max-cost {painting.max_cost:g}", err=True)
+                   f"{cost:.3g} still above --max-cost {painting.max_cost:g}", err=True)
     if not quiet:
         shown = written if len(written) <= 3 else [*written[:2], f"... ({len(written)} files)"]
-        what = "least-squares solution" if solver == "exact" else f"{frame.epoch:,} epochs"
-        click.echo(f"{what}, {report.summary(frame)}, {time.perf_counter() - started:.2f} s, "
-                   f"{len(images)} frames -> {', '.join(shown)}")
+        what = f"{epoch:,} epochs" if training else "least-squares solution"
+        click.echo(f"{what}, {summary}, {time.perf_counter() - started:.2f} s, "
+                   f"{count} frames -> {', '.join(shown)}")
     if interrupted:
         click.echo("paintlr: interrupted; wrote the frames learned so far", err=True)
         sys.exit(EXIT_INTERRUPTED)
 
 
-def _palette_painting(target, fmap, palette, soft, learning_rate, seed, optimizer, max_cost,
-                      max_epochs, engine, solver, frames, burst):
-    from .palette_painting import PalettePainting
-
-    for flag, value, allowed in (("--optimizer", optimizer, "gd"), ("--engine", engine, "auto"),
-                                 ("--solver", solver, "gd")):
-        if value != allowed:
-            raise click.BadParameter(f"--model logistic trains by batch gradient descent only "
-                                     f"({flag} {value})", param_hint=f"'{flag}'")
-    design = None if fmap is None else fmap.design(*target.shape[:2])
-    return PalettePainting(target, palette=palette or 8, soft=soft, learning_rate=learning_rate,
-                           max_cost=max_cost, max_epochs=max_epochs or 10**6, frames=frames,
-                           burst=burst, seed=0 if seed is None else seed, design=design)
-
-
 @cli.command()
 @image_options
-@feature_options
-@learning_rate_option
+@features_option()
+@feature_detail_options
+@learning_rate_option()
+@optimizer_option()
 @training_options
-def info(photo, size, background, features, degree, n_features, sigma, learning_rate, init, seed,
-         optimizer, batch_size, momentum, max_cost, max_epochs, engine) -> None:
+def info(photo, size, background, **settings_) -> None:
     """Show PHOTO's working size, the stable learning rates, and how long learning will take."""
     target = _load(photo, size, background)
-    fmap = _feature_map(features, degree, n_features, sigma, seed, target.shape)
-    painting = _painting(target, fmap, learning_rate, init, seed, optimizer, batch_size, momentum,
-                         max_cost, max_epochs, engine)
 
-    from .forecast import epochs_to_threshold, seconds_per_epoch, seconds_per_jump
-    from .painting import psnr
+    from .forecast import CLOSED_FORM, NOT_PREDICTED, forecast
+    from .job import make_painting
+    from .numerics import psnr
 
+    painting, notes = make_painting(target, **settings_)
+    for text in notes:
+        _note(text)
     h, w, c = target.shape
-    learning_rate, max_cost, max_epochs = painting.learning_rate, painting.max_cost, painting.max_epochs
-    limit = painting.max_stable_learning_rate
-    epochs, exact = epochs_to_threshold(painting)
+    model = painting.model
+    learning_rate, max_cost = painting.learning_rate, painting.max_cost
     lines = [
         f"image          {photo}: {w} x {h} = {w * h:,} pixels, {c} channel{'s' * (c > 1)}",
-        f"design         {'one-hot' if fmap is None else repr(fmap)}, "
+        f"design         {painting.design.feature_map or 'one-hot'!s}, "
         f"{painting.design.n_features + 1:,} weights per channel",
-        f"optimizer      {optimizer}" + (f", batch size {batch_size}" if optimizer == "sgd" else "")
-        + (f", momentum {momentum:g}" if optimizer == "momentum" else ""),
-        f"stable rates   learning rate < {limit:.6g}",
+        f"optimizer      {model.optimizer}"
+        + (f", batch size {model.batch_size}" if model.optimizer == "sgd" else "")
+        + (f", momentum {model.momentum:g}" if model.optimizer == "momentum" else ""),
+        f"stable rates   learning rate < {painting.max_stable_learning_rate:.6g}",
         f"best possible  cost {painting.optimal_cost:.3g} (least-squares optimum, "
         f"{psnr(painting.optimal_cost):.1f} dB)",
     ]
-    if learning_rate >= limit:
+    f = forecast(painting)
+    if f.unstable:
         lines.append(f"learning rate  {learning_rate:g}: at or above the limit, the cost explodes")
-    elif epochs is None and not exact:
+    elif f.method == NOT_PREDICTED:
         lines.append(f"learning rate  {learning_rate:g}: epochs to cost {max_cost:g} not predicted "
-                     f"for {optimizer} on this design")
-    elif epochs is None:
+                     f"for {model.optimizer} on this design")
+    elif f.epochs is None:
         lines.append(f"learning rate  {learning_rate:g}: does not reach cost {max_cost:g} "
-                     f"within {max_epochs:,} epochs")
+                     f"within {painting.max_epochs:,} epochs")
     else:
-        per_epoch = seconds_per_epoch(painting)
-        lines.append(f"learning rate  {learning_rate:g}: {'' if exact else 'about '}{epochs:,} epochs "
-                     f"to cost {max_cost:g} ({psnr(max_cost):.1f} dB)")
-        lines.append(f"iterate        {per_epoch * 1e3:.3g} ms per epoch, about "
-                     f"{_duration(per_epoch * epochs)} to the threshold")
-        if optimizer == "gd" and engine != "iterate":
-            lines.append(f"exact engine   {seconds_per_jump(painting) * 1e3:.3g} ms per frame, "
-                         f"any number of epochs")
+        lines.append(f"learning rate  {learning_rate:g}: {'' if f.method == CLOSED_FORM else 'about '}"
+                     f"{f.epochs:,} epochs to cost {max_cost:g} ({psnr(max_cost):.1f} dB)")
+        lines.append(f"iterate        {f.seconds_per_epoch * 1e3:.3g} ms per epoch, about "
+                     f"{_duration(f.seconds_per_epoch * f.epochs)} to the threshold")
+        if f.seconds_per_frame is not None:
+            lines.append(f"exact engine   {f.seconds_per_frame * 1e3:.3g} ms per frame, any number of epochs")
     click.echo("\n".join(lines))
 
 
@@ -457,82 +414,58 @@ def _duration(seconds: float) -> str:
 @image_options
 @click.option("-o", "--output", default=None, metavar="FILE",
               help="Animation to write (.gif, .webp or .apng). [default: PHOTO's stem + -sweep.gif]")
-@click.option("--learning-rate", "learning_rates", type=FiniteFloatRange(min=0, min_open=True),
-              multiple=True, help="A learning rate to compare; repeatable. [default: 0.05 0.5 2.5 for "
-                                  "one-hot alone, else each design's own default]")
-@click.option("--optimizer", "optimizers", type=click.Choice(["gd", "sgd", "momentum"]),
-              multiple=True, help="An optimizer to compare; repeatable. [default: gd]")
-@click.option("--features", "feature_names",
-              type=click.Choice(["onehot", "xy", "poly", "fourier", "cosine"]), multiple=True,
-              help="A design to compare; repeatable. [default: onehot]")
-@click.option("--degree", type=click.IntRange(1, 90), default=30, show_default=True,
-              help="Polynomial degree for --features poly.")
-@click.option("--n-features", type=click.IntRange(2, 8192), default=3072, show_default=True,
-              help="Feature count for --features fourier (even) and cosine.")
-@click.option("--sigma", type=FiniteFloatRange(min=0, min_open=True), default=16.0, show_default=True,
-              help="Spread of the random frequencies for --features fourier, in cycles per image width.")
-@click.option("--init", type=click.Choice(["zeros", "mean", "random"]), default="zeros",
-              show_default=True, help="Starting weights for every run.")
-@click.option("--seed", type=int, default=None, help="Random seed (--init random, SGD shuffle).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--momentum", type=FiniteFloatRange(0, 1, max_open=True), default=0.9, show_default=True)
-@click.option("--max-cost", type=FiniteFloatRange(min=0, min_open=True), default=None,
-              help="[default: each design's own, as for learn]")
-@click.option("--max-epochs", type=click.IntRange(min=1), default=10**9, show_default=True)
-@click.option("--frames", type=click.IntRange(2, MAX_FRAMES), default=60, show_default=True)
-@click.option("--fps", type=FiniteFloatRange(min=0, min_open=True, max=100), default=20, show_default=True)
-@click.option("--scale", type=click.IntRange(min=1, max=64), default=1, show_default=True)
-@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
-def sweep(photo, size, background, output, learning_rates, optimizers, feature_names, degree,
-          n_features, sigma, init, seed, batch_size, momentum, max_cost, max_epochs, frames, fps, scale,
-          quiet) -> None:
+@learning_rate_option(multiple=True)
+@optimizer_option(multiple=True)
+@features_option(multiple=True)
+@feature_detail_options
+@training_options
+@frames_option
+@fps_option
+@scale_option
+@quiet_option
+def sweep(photo, size, background, output, learning_rates, optimizers, feature_names, degree, n_features,
+          sigma, frames, fps, scale, quiet, engine, **common) -> None:
     """Compare learning rates, optimizers and designs side by side in one animation of PHOTO."""
     started = time.perf_counter()
     output = output or Path(photo).stem + "-sweep.gif"
-    _check_outputs((output,), photo)
-    from .animation import output_kind
-
-    if output_kind(output) != "animation":
-        raise click.BadParameter(f"{output}: a sweep is an animation (.gif, .webp or .apng)",
-                                 param_hint="'-o'")
+    _check_outputs((output,), photo, animation_only=True)
     target = _load(photo, size, background)
 
-    from .animation import write_animation
-    from .panels import compose
-    from .sweep import sweep as run_sweep
+    import numpy as np
 
-    feature_names = feature_names or ("onehot",)
-    if not learning_rates:
-        learning_rates = (0.05, 0.5, 2.5) if feature_names == ("onehot",) else (None,)
-    optimizers = optimizers or ("gd",)
-    runs = []
-    for name in feature_names:
-        fmap = _feature_map(name, degree, n_features, sigma, seed, target.shape)
-        design = None if fmap is None else fmap.design(*target.shape[:2])
-        for opt in optimizers:
-            for lr in learning_rates:
-                parts = [name if len(feature_names) > 1 else "",
-                         opt if len(optimizers) > 1 or len(learning_rates) > 1 else "",
-                         f"lr {lr:g}" if lr is not None and len(learning_rates) > 1 else ""]
-                label = " ".join(p for p in parts if p) or f"{name} {opt}"
-                runs.append((label, {"learning_rate": lr, "optimizer": opt, "design": design}))
-    common = dict(init=init, seed=seed, max_cost=max_cost, batch_size=batch_size, momentum=momentum)
-    images, panels, interrupted = [], [], False
-    try:
-        for panels in run_sweep(target, runs, frames=frames, max_epochs=max_epochs, **common):
-            images.append(compose(panels, scale))
-    except KeyboardInterrupt:
-        if not images:
-            raise
-        interrupted = True
-    write_animation(output, images, fps=fps)
+    from .animation import Outputs
+    from .features import feature_map
+    from .panels import compose
+    from .sweep import Sweep, sweep_runs
+
+    designs = {}
+    for name in feature_names or settings.FEATURES[:1]:
+        fmap, note = feature_map(name, target.shape, degree=degree, n_features=n_features, sigma=sigma,
+                                 seed=common["seed"])
+        if note:
+            _note(note)
+        designs[name] = None if fmap is None else fmap.design(*target.shape[:2])
+    runs = sweep_runs(designs, optimizers or settings.OPTIMIZERS[:1], learning_rates)
+    comparison = Sweep(target, runs, frames=frames, engine=engine, **common)
+    reference = np.concatenate([compose(p, scale) for p in comparison.goal_panels()])
+    panels, count, interrupted = None, 0, False
+    with Outputs([output], fps=fps, reference=reference) as out:
+        try:
+            for panels in comparison:
+                out.add(compose(panels, scale))
+                count += 1
+        except KeyboardInterrupt:
+            if panels is None:
+                raise
+            interrupted = True
+        out.commit()
     if interrupted:
         click.echo("paintlr: interrupted; wrote the frames so far", err=True)
         sys.exit(EXIT_INTERRUPTED)
     if not quiet:
-        states = ", ".join(f"{p.label}: {p.status} at epoch {p.epoch:,}"
-                           + ("" if p.status == "diverged" else f", {p.psnr:.1f} dB") for p in panels)
-        click.echo(f"{len(images)} frames, {time.perf_counter() - started:.2f} s -> {output} ({states})")
+        states = ", ".join(f"{p.label}: {p.status} at epoch {p.frame.epoch:,}"
+                           + ("" if p.status == "diverged" else f", {p.frame.psnr:.1f} dB") for p in panels)
+        click.echo(f"{count} frames, {time.perf_counter() - started:.2f} s -> {output} ({states})")
 
 
 def _progress(total: int | None, quiet: bool):
@@ -540,20 +473,6 @@ def _progress(total: int | None, quiet: bool):
 
     return tqdm(total=total, unit="epoch", unit_scale=True, disable=True if quiet else None, leave=False,
                 dynamic_ncols=True, file=sys.stderr)
-
-
-def _write_log(path: str, columns: list[str], rows: list[tuple]) -> None:
-    import csv
-    import io
-
-    from .animation import atomic_save
-
-    buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\n")
-    out.writerow(["epoch", *columns])
-    for epoch, *values in rows:
-        out.writerow([epoch, *(f"{v:.9g}" for v in values)])
-    atomic_save(path, lambda tmp: Path(tmp).write_text(buf.getvalue()))
 
 
 def main() -> None:

@@ -27,3 +27,15 @@ class ImageError(PaintlrError):
 
 class OutputError(PaintlrError):
     """An output that cannot be written."""
+
+
+class OptionError(PaintlrError, ValueError):
+    """A setting that cannot work, or a combination of settings that contradicts itself.
+
+    `option` is the keyword argument at fault (such as "max_cost"), so that the
+    command line can name its flag (--max-cost) and exit as for a usage error.
+    """
+
+    def __init__(self, option: str, message: str):
+        self.option = option
+        super().__init__(message)

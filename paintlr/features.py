@@ -3,7 +3,7 @@
 A point is (x, y) in the unit square: the image's long side spans [0, 1] and the short
 side is centred in it, so a model trained on one grid can be drawn on any other.
 Every map here factors over the two axes, phi_j(x, y) = sum_t P_t(x)_j * Q_t(y)_j, which
-lets a pixel grid's design (`GridDesign`) skip storing its h w x d matrix (DESIGN.md 3, 4).
+lets a pixel grid's design (`GridDesign`) skip storing its h w x d matrix.
 """
 
 from __future__ import annotations
@@ -13,8 +13,12 @@ from functools import cached_property
 import numpy as np
 
 from .designs import Dense
+from .errors import OptionError
+from .frame import as_image
+from .settings import DEGREE, FEATURES, MAX_DEGREE, MAX_N_FEATURES, N_FEATURES, SIGMA
 
 Factors = list[tuple[np.ndarray, np.ndarray]]
+
 
 
 def pixel_axes(h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
@@ -73,7 +77,9 @@ class FeatureMap:
 
     def design(self, h: int, w: int) -> GridDesign:
         """The design of an h x w pixel grid, samples in row-major pixel order."""
-        return GridDesign(self.factors(*pixel_axes(h, w)), h, w)
+        design = GridDesign(self.factors(*pixel_axes(h, w)), h, w)
+        design.feature_map = self
+        return design
 
 
 class XYFeatures(FeatureMap):
@@ -291,3 +297,46 @@ class GridDesign(Dense):
     def _term(self, t: int) -> tuple[np.ndarray, np.ndarray]:
         cols = slice(t * self.n_features, (t + 1) * self.n_features)
         return self.p[:, cols], self.q[:, cols]
+
+
+def feature_map(name: str, shape: tuple[int, ...], *, degree: int = DEGREE, n_features: int = N_FEATURES,
+                sigma: float = SIGMA, seed: int | None = None) -> tuple[FeatureMap | None, str | None]:
+    """The feature map called `name` for an image of `shape` (None for one-hot), and a note
+    for the user if a count was lowered: beyond one feature per pixel, more only slow the solve."""
+    if name not in FEATURES:
+        raise OptionError("features", f"features must be one of {', '.join(FEATURES)}, not {name!r}")
+    h, w = shape[:2]
+    if name == "onehot":
+        return None, None
+    if name == "xy":
+        return XYFeatures(), None
+    if name == "poly":
+        if not 1 <= degree <= MAX_DEGREE:
+            raise OptionError("degree", f"degree must be between 1 and {MAX_DEGREE}, got {degree}")
+        return PolynomialFeatures(degree, aspect=h / w), None
+    if name == "fourier" and n_features % 2:
+        raise OptionError("n_features", f"fourier features need an even count (cosines and sines), "
+                                        f"not {n_features}")
+    if not 2 <= n_features <= MAX_N_FEATURES:
+        raise OptionError("n_features", f"n_features must be between 2 and {MAX_N_FEATURES}, "
+                                        f"got {n_features}")
+    note = None
+    most = (h * w - 1) // 2 * 2
+    if n_features > most >= 2:
+        note = f"{n_features} features are more than the {h * w} pixels; using {most}"
+        n_features = most
+    if name == "cosine":
+        return CosineFeatures(n_features, aspect=h / w, grid=(h, w)), note
+    return FourierFeatures(n_features, sigma, seed=0 if seed is None else seed), note
+
+
+def renderer(fmap: FeatureMap | None, render_size: int, shape: tuple[int, ...]):
+    """A painting's `render`: the feature model drawn at render_size pixels on the long side."""
+    if fmap is None:
+        raise OptionError("render_size", "needs a coordinate feature map (xy, poly, fourier or cosine): "
+                                         "one-hot weights have no pixels in between")
+    h, w = shape[:2]
+    scale = render_size / max(h, w)
+    size = (max(1, round(h * scale)), max(1, round(w * scale)))
+    grid = fmap.design(*size)
+    return lambda model: as_image(model.predict(grid).T, *size)

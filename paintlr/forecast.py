@@ -3,61 +3,90 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
-from .designs import OneHot
 from .model import LinearRegressionModel
+from .painting import Painting
+
+CLOSED_FORM, ESTIMATE, NOT_PREDICTED = "closed form", "estimate", "not predicted"
 
 
-def epochs_to_threshold(painting) -> tuple[int | None, bool]:
-    """(epochs to reach max_cost, exact?) for a painting; None if not within max_epochs.
+@dataclass(frozen=True)
+class Forecast:
+    """What `paintlr info` reports of a painting before it runs.
+
+    `epochs` to the threshold is None when the run does not get there within
+    max_epochs or cannot be predicted; `method` says how it was found. The times
+    are measured on a copy of the model, and only when the run can finish.
+    """
+
+    unstable: bool
+    epochs: int | None
+    method: str  # CLOSED_FORM, ESTIMATE or NOT_PREDICTED
+    seconds_per_epoch: float | None = None
+    seconds_per_frame: float | None = None  # of the exact engine, if the painting uses it
+
+
+def forecast(painting: Painting) -> Forecast:
+    """Decide what can be said of `painting` before training, and measure its speed if it finishes."""
+    epochs, method = epochs_to_threshold(painting)
+    if painting.unstable or epochs is None:
+        return Forecast(painting.unstable, epochs, method)
+    jumps = painting.has_closed_form and painting.model.engine != "iterate"
+    return Forecast(False, epochs, method, seconds_per_epoch(painting),
+                    seconds_per_jump(painting) if jumps else None)
+
+
+def epochs_to_threshold(painting: Painting) -> tuple[int | None, str]:
+    """(epochs to reach max_cost, how they were found); None if not within max_epochs.
 
     Batch GD is exact (closed form). On the one-hot design, momentum is estimated from
     its slow modes, which move like GD at rate alpha / (1 - beta), and SGD from each
     pixel's residual shrinking by 1 - alpha / B per visit, ignoring the noise of the
     shared bias. Other cases are not predicted.
     """
-    opts = painting.options
-    if opts["optimizer"] == "gd":
-        return painting.planned_epochs if _reached(painting) else None, True
-    if not isinstance(painting.design, OneHot):
-        return None, False
-    n = painting.design.n
-    if opts["optimizer"] == "momentum":  # slow modes: 1 - (alpha / n) / (1 - beta) per epoch
-        shrink = 1 - painting.learning_rate / n / (1 - opts["momentum"])
+    if painting.has_closed_form:
+        reached = float(np.mean(painting.trajectory.cost(painting.stop_epoch))) < painting.max_cost
+        return (painting.stop_epoch if reached else None), CLOSED_FORM
+    if not painting.design.one_weight_per_sample:
+        return None, NOT_PREDICTED
+    model, n = painting.model, painting.design.n_samples
+    if model.optimizer == "momentum":  # slow modes: 1 - (alpha / n) / (1 - beta) per epoch
+        shrink = 1 - painting.learning_rate / n / (1 - model.momentum)
     else:  # SGD visits each pixel once: its residual shrinks by 1 - alpha / B
-        shrink = abs(1 - painting.learning_rate / opts["batch_size"])
+        shrink = abs(1 - painting.learning_rate / model.batch_size)
     if float(np.mean(painting.trajectory.cost(0))) < painting.max_cost:
-        return 0, False
+        return 0, ESTIMATE
     start = float(np.mean(painting.trajectory.detail_cost(0)))
     if not 0 <= shrink < 1:
-        return None, False
+        return None, ESTIMATE
     k = int(np.ceil(np.log(painting.max_cost / start) / (2 * np.log(shrink)))) if shrink > 0 else 1
-    return (k if k <= painting.max_epochs else None), False
+    return (k if k <= painting.max_epochs else None), ESTIMATE
 
 
-def _reached(painting) -> bool:
-    return float(np.mean(painting.trajectory.cost(painting.planned_epochs))) < painting.max_cost
+def _probe(painting: Painting, engine: str) -> LinearRegressionModel:
+    """A copy of the painting's model and state, to time without moving the painting."""
+    m = painting.model
+    probe = LinearRegressionModel(learning_rate=painting.learning_rate, max_cost=painting.max_cost,
+                                  optimizer=m.optimizer, batch_size=m.batch_size, momentum=m.momentum,
+                                  engine=engine, seed=0)
+    probe.set_params(m.get_params())
+    return probe
 
 
-def seconds_per_epoch(painting, epochs: int = 3) -> float:
+def seconds_per_epoch(painting: Painting, epochs: int = 3) -> float:
     """Wall time of one iterated epoch of the painting's optimizer, measured on a copy."""
-    probe = LinearRegressionModel(seed=0)
-    probe.set_params(painting.model.get_params())
-    opts = {**painting.options, "engine": "iterate"}
+    probe = _probe(painting, "iterate")
     start = time.perf_counter()
-    probe.train(painting.design, painting.y.T, learning_rate=painting.learning_rate, epochs=epochs,
-                max_cost=0, log_every=0, **opts)
+    probe.train(painting.design, painting.y.T, epochs=epochs, max_cost=0, log_every=0)
     return (time.perf_counter() - start) / epochs
 
 
-def seconds_per_jump(painting) -> float:
+def seconds_per_jump(painting: Painting) -> float:
     """Wall time of one closed-form jump (one frame of the exact engine), measured on a copy."""
-    probe = LinearRegressionModel()
-    probe.set_params(painting.model.get_params())
+    probe = _probe(painting, "exact")
     start = time.perf_counter()
-    probe.train(painting.design, painting.y.T, learning_rate=painting.learning_rate,
-                epochs=max(1, painting.planned_epochs or 1), max_cost=painting.max_cost,
-                log_every=0, engine="exact")
+    probe.train(painting.design, painting.y.T, epochs=max(1, painting.stop_epoch or 1), log_every=0)
     return time.perf_counter() - start

@@ -78,7 +78,8 @@ def _to_array(im: Image.Image, size: int | None, bg: tuple[int, int, int]) -> np
     else:
         im = im.convert("L" if grey else "RGB")
     im = _shrink(im, size)
-    a = np.asarray(im, dtype=np.float64) / 255.0
+    a = np.asarray(im, dtype=np.float64)
+    a /= 255.0  # in place: at 4096 px one float copy is 268 MB
     return a[:, :, None] if a.ndim == 2 else a
 
 
@@ -120,6 +121,19 @@ def _shrink_float(a: np.ndarray, size: int | None) -> np.ndarray:
     return np.clip(np.asarray(f, dtype=np.float64), 0.0, 1.0)
 
 
-def to_uint8(image: np.ndarray) -> np.ndarray:
-    """Float image in [0, 1] (values outside are clipped) to uint8, rounding to nearest."""
-    return (np.clip(image, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+def to_uint8(image: np.ndarray, block: int = 1 << 20) -> np.ndarray:
+    """Float image in [0, 1] (values outside are clipped) to uint8, rounding to nearest.
+
+    Converted a slab of rows at a time (about `block` values), so a large frame
+    needs no full-size float temporary.
+    """
+    image = np.asarray(image)
+    out = np.empty(image.shape, dtype=np.uint8)
+    rows = max(1, block // max(1, image[0].size)) if image.ndim else 1
+    for i in range(0, max(len(out), 1) if image.ndim else 1, rows):
+        part = (slice(i, i + rows),) if image.ndim else ()
+        scaled = np.clip(image[part], 0.0, 1.0)
+        scaled *= 255.0
+        scaled += 0.5
+        np.copyto(out[part], scaled, casting="unsafe")
+    return out

@@ -2,62 +2,45 @@
 
 h = sigmoid(X w + b), cost = mean(-y log h - (1 - y) log(1 - h)), and the step
 theta <- theta - (alpha / m) X^T (h - y). Costs come from the logits, never from
-h, so they stay finite however large the logits grow (DESIGN.md section 6).
+h, so they stay finite however large the logits grow.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
-from .designs import Dense, OneHot, as_design
-from .errors import DivergenceError
-from .model import TrainResult
-
-LogCallback = Callable[[int, float], "bool | None"]
-
-
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """1 / (1 + exp(-z)) without overflow: exp only ever sees -|z|."""
-    z = np.asarray(z, dtype=np.float64)
-    with np.errstate(under="ignore"):
-        e = np.exp(-np.abs(z))
-    return _sigmoid_from(z, e)
+from .designs import Dense, Design, OneHot, as_design
+from .estimator import Estimator
+from .numerics import exp_minus_abs, label_signs, log_loss, sigmoid, softplus
+from .optimizers import GradientDescent
+from .training import LogCallback, TrainResult, descend
 
 
-def log_loss(z: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Per-sample cross-entropy of logits z against 0/1 labels y: softplus(z) or softplus(-z)."""
-    z = np.asarray(z, dtype=np.float64)
-    with np.errstate(under="ignore"):
-        e = np.exp(-np.abs(z))
-    return _loss_from(z, e, _signs(y))
+def max_stable_learning_rate(design: Design) -> float:
+    """GD on the cross-entropy is stable for alpha < 4x the least-squares bound: sigmoid' <= 1/4
+    bounds its Hessian by a quarter of the least-squares one (one-hot: 8n / (n + 1))."""
+    return 4.0 * GradientDescent().max_stable_learning_rate(design)
 
 
-def _sigmoid_from(z: np.ndarray, e: np.ndarray) -> np.ndarray:
-    """sigmoid(z) given e = exp(-|z|): 1 / (1 + e) for z >= 0, e / (1 + e) below."""
-    return np.where(z < 0, e, 1.0) / (1.0 + e)
-
-
-def _signs(y) -> np.ndarray:
-    """-1 where the label is 1 and +1 where it is 0: the loss is softplus(sign * z)."""
-    return np.where(np.asarray(y, dtype=bool), -1.0, 1.0)
-
-
-def _loss_from(z: np.ndarray, e: np.ndarray, sign: np.ndarray) -> np.ndarray:
-    """softplus(sign * z) = max(sign * z, 0) + log1p(e), given e = exp(-|z|)."""
-    return np.maximum(z * sign, 0.0) + np.log1p(e)
-
-
-class LogisticRegressionModel:
+class LogisticRegressionModel(Estimator):
     """Logistic regression with a bias; one-vs-rest when the labels hold more than two classes.
 
-    Parameters are (d + 1,) for two classes (the probability of classes_[1]) or
-    (d + 1, K) with one column per class for K > 2; the bias row comes first.
+    Parameters (`get_params`) are (d + 1,) for two classes (the probability of
+    classes_[1]) or (d + 1, K) with one column per class for K > 2; the bias row
+    comes first. The hyperparameters default to the seed's: rate 0.001, 400 epochs.
+    `standardize` runs GD on features scaled to zero mean and unit variance (dense
+    samples only) and reports the parameters in the original units.
     """
 
-    def __init__(self) -> None:
-        self._theta: np.ndarray | None = None  # (columns, d + 1), column-major for speed
+    _hyperparameters = ("learning_rate", "epochs", "max_cost", "standardize")
+
+    def __init__(self, *, learning_rate: float = 0.001, epochs: int = 400, max_cost: float = 0.0,
+                 standardize: bool = False) -> None:
+        super().__init__()
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.max_cost = max_cost
+        self.standardize = standardize
         self.classes_: np.ndarray | None = None
 
     @property
@@ -92,7 +75,7 @@ class LogisticRegressionModel:
     def decision_function(self, samples) -> np.ndarray:
         """Logits X w + b: shape (m,) for a binary model, (m, K) for one-vs-rest."""
         design = as_design(samples)
-        z = self._logits(design, self._checked_theta(design))
+        z = _logits(design, self._checked_theta(design))
         return z[0] if self.binary else z.T
 
     def score(self, samples, *, normalize: bool = False) -> np.ndarray:
@@ -106,9 +89,14 @@ class LogisticRegressionModel:
             p /= p.sum(axis=1, keepdims=True)
         return p
 
-    def predict(self, samples) -> np.ndarray:
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities (m, n_classes) whose rows sum to one, columns in classes_ order."""
+        p = self.score(X, normalize=True)
+        return np.column_stack([1.0 - p, p]) if p.ndim == 1 else p
+
+    def predict(self, X) -> np.ndarray:
         """The most probable class for each sample, in the labels' own values."""
-        z = self.decision_function(samples)
+        z = self.decision_function(X)
         index = (z > 0).astype(np.intp) if z.ndim == 1 else np.argmax(z, axis=1)
         return self.classes_[index]
 
@@ -116,42 +104,26 @@ class LogisticRegressionModel:
         """Mean cross-entropy over samples; one-vs-rest averages the K binary costs."""
         design = as_design(samples)
         theta = self._checked_theta(design)
-        y = _targets(self._codes(labels, design), theta.shape[0])
-        z = self._logits(design, theta)
-        with np.errstate(under="ignore"):
-            costs = _loss_from(z, np.exp(-np.abs(z)), _signs(y)).mean(axis=1)
+        y = _targets(_codes(labels, self.classes_, design.n_samples), theta.shape[0])
+        costs = log_loss(_logits(design, theta), y).mean(axis=1)
         return costs if per_class else float(costs.mean())
 
-    def train(
-        self,
-        samples,
-        labels,
-        *,
-        learning_rate: float = 0.001,
-        epochs: int = 400,
-        max_cost: float = 0.0,
-        log_every: int = 100,
-        on_log: LogCallback | None = None,
-        standardize: bool = False,
-        classes=None,
-    ) -> TrainResult:
+    def train(self, samples, labels, *, learning_rate: float | None = None, epochs: int | None = None,
+              max_cost: float | None = None, log_every: int = 100, on_log: LogCallback | None = None,
+              standardize: bool | None = None, classes=None) -> TrainResult:
         """Batch gradient descent as in the seed: theta -= (learning_rate / m) X^T (h - y).
 
         Runs up to `epochs` epochs from the current parameters (zeros if none or if
         the classes or feature count changed) and stops once the cost is below
         max_cost. `on_log(epoch, cost)` is called at epochs 0, log_every, ... and may
-        return True to stop there. `standardize` runs GD on features scaled to zero
-        mean and unit variance (dense samples only) and reports the parameters in
-        the original units. `classes` fixes the class list, so a class may be absent
-        from the labels. The defaults are the seed's (alpha 0.001, 400 epochs).
+        return True to stop there. `classes` fixes the class list, so a class may be
+        absent from the labels. Keywords left None take the model's hyperparameters.
         Raises DivergenceError if the cost becomes NaN or infinite.
         """
-        if not learning_rate > 0 or not np.isfinite(learning_rate):
-            raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
-        if int(epochs) != epochs or epochs < 0:
-            raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
+        s = self._settings(dict(learning_rate=learning_rate, epochs=epochs, max_cost=max_cost,
+                                standardize=standardize))
         design = as_design(samples)
-        if standardize and not isinstance(design, Dense):
+        if s["standardize"] and not isinstance(design, Dense):
             raise ValueError("standardize=True needs dense samples (a 2-D array), not a design")
         found = np.unique(np.asarray(labels)) if classes is None else np.unique(classes)
         if found.size < 2:
@@ -165,37 +137,23 @@ class LogisticRegressionModel:
         ):
             self._theta = np.zeros((columns, design.n_features + 1))
             self.classes_ = found
-        run = _Run(learning_rate, int(epochs), max_cost, log_every, on_log, design)
-        shared = _shared_weights(self._theta, codes, found.size) if isinstance(design, OneHot) else None
-        if standardize:
-            done, costs = _train_standardized(design, self._theta, codes, run)
+        loop = dict(epochs=s["epochs"], max_cost=s["max_cost"], learning_rate=s["learning_rate"],
+                    log_every=log_every, on_log=on_log, max_stable=lambda: max_stable_learning_rate(design))
+        shared = _shared_weights(self._theta, codes, found.size) if design.one_weight_per_sample else None
+        if s["standardize"]:
+            result = _train_standardized(design, self._theta, codes, loop)
         elif shared is not None:
-            done, costs = _train_grouped(self._theta, shared, codes, run)
+            result = _train_grouped(self._theta, shared, codes, loop)
         else:
-            done, costs = run.descend(design, self._theta, _targets(codes, columns))
-        return TrainResult(done, float(costs.mean()), costs, bool(costs.mean() < max_cost))
+            result = descend(_LogisticRun(design, self._theta, _targets(codes, columns),
+                                          s["learning_rate"]), **loop)
+        self.n_iter_ = result.epochs
+        return result
 
-    def _require_theta(self) -> np.ndarray:
-        if self._theta is None:
-            raise ValueError("the model has no parameters yet: train it or set_params")
-        return self._theta
 
-    def _checked_theta(self, design) -> np.ndarray:
-        theta = self._require_theta()
-        if theta.shape[1] != design.n_features + 1:
-            raise ValueError(
-                f"the model has {theta.shape[1] - 1} weights but the samples "
-                f"have {design.n_features} features"
-            )
-        return theta
-
-    @staticmethod
-    def _logits(design, theta: np.ndarray) -> np.ndarray:
-        """X w + b (columns, m) as a new array (a one-hot design's X w is w itself)."""
-        return design.dot(theta[:, 1:]) + theta[:, :1]
-
-    def _codes(self, labels, design) -> np.ndarray:
-        return _codes(labels, self.classes_, design.n_samples)
+def _logits(design: Design, theta: np.ndarray) -> np.ndarray:
+    """X w + b (columns, m) as a new array (a one-hot design's X w is w itself)."""
+    return design.dot(theta[:, 1:]) + theta[:, :1]
 
 
 def _codes(labels, classes: np.ndarray, m: int) -> np.ndarray:
@@ -216,57 +174,38 @@ def _targets(codes: np.ndarray, columns: int) -> np.ndarray:
     return codes[None, :] == np.arange(columns)[:, None]
 
 
-class _Run:
-    """The settings of one `train` call and the GD loop they drive."""
+class _LogisticRun:
+    """Batch GD on the cross-entropy, as a run for `training.descend`.
 
-    def __init__(self, learning_rate, epochs, max_cost, log_every, on_log, design):
-        self.design = design  # the caller's design, for the stable bound in errors
-        self.learning_rate = learning_rate
-        self.epochs = epochs
-        self.max_cost = max_cost
-        self.log_every = log_every
-        self.on_log = on_log
+    With `counts`, column j of the design stands for counts[j] samples that share
+    one weight (the grouped one-hot path): the bias gradient and the cost weigh
+    each by its count while the weight gradient does not; `n_samples` is then the
+    number of samples they stand for.
+    """
 
-    def descend(self, design, theta, y, counts=None, n_samples=None):
-        """GD in place on theta (columns, d + 1); returns (epochs run, final per-column costs).
+    def __init__(self, design: Design, theta: np.ndarray, y: np.ndarray, learning_rate: float,
+                 counts: np.ndarray | None = None, n_samples: int | None = None):
+        self.design, self.theta, self.y, self.counts = design, theta, y, counts
+        self.m = design.n_samples if n_samples is None else n_samples
+        self.eta = learning_rate / self.m
+        self.sign = label_signs(y)
 
-        With `counts`, column j of the design stands for counts[j] samples that share
-        one weight (the grouped one-hot path): the bias gradient and the cost weigh
-        each by its count while the weight gradient does not.
-        """
-        m = design.n_samples if n_samples is None else n_samples
-        eta = self.learning_rate / m
-        b, w, bias = theta[:, 0], theta[:, 1:], theta[:, :1]
-        sign = _signs(y)
-        with np.errstate(under="ignore", over="ignore", invalid="ignore"):
-            for epoch in range(self.epochs + 1):
-                z = design.dot(w) + bias
-                e = np.abs(z)
-                np.negative(e, out=e)
-                np.exp(e, out=e)
-                loss = _loss_from(z, e, sign)
-                costs = (loss.sum(axis=1) if counts is None else loss @ counts) / m
-                cost = float(costs.sum()) / costs.size
-                if not np.isfinite(cost):
-                    raise DivergenceError(self.learning_rate, max_stable_learning_rate(self.design), epoch)
-                stop = cost < self.max_cost or epoch == self.epochs
-                if self.on_log is not None and self.log_every and epoch % self.log_every == 0:
-                    stop = bool(self.on_log(epoch, cost)) or stop
-                if stop:
-                    return epoch, costs
-                r = _sigmoid_from(z, e)
-                r -= y
-                b -= eta * (r.sum(axis=1) if counts is None else r @ counts)
-                g = design.transpose_dot(r)
-                g *= eta
-                w -= g
-        raise AssertionError("unreachable")
+    def costs(self) -> np.ndarray:
+        self.z = _logits(self.design, self.theta)
+        self.e = exp_minus_abs(self.z)
+        loss = softplus(self.z * self.sign, self.e)
+        return (loss.sum(axis=1) if self.counts is None else loss @ self.counts) / self.m
 
+    def step(self) -> None:
+        r = sigmoid(self.z, self.e)
+        r -= self.y
+        self.theta[:, 0] -= self.eta * (r.sum(axis=1) if self.counts is None else r @ self.counts)
+        g = self.design.transpose_dot(r)
+        g *= self.eta
+        self.theta[:, 1:] -= g
 
-def max_stable_learning_rate(design) -> float:
-    """GD on the cross-entropy is stable for alpha < 4x the least-squares bound (sigmoid' <= 1/4)."""
-    bound = getattr(design, "max_stable_learning_rate", None)
-    return 4.0 * bound() if bound is not None else float("nan")
+    def finish(self) -> None:
+        """theta is updated in place every epoch: nothing is left to do."""
 
 
 def _shared_weights(theta: np.ndarray, codes: np.ndarray, n_classes: int) -> np.ndarray | None:
@@ -277,11 +216,11 @@ def _shared_weights(theta: np.ndarray, codes: np.ndarray, n_classes: int) -> np.
     return shared if np.array_equal(shared[:, codes], theta[:, 1:]) else None
 
 
-def _train_grouped(theta: np.ndarray, shared: np.ndarray, codes: np.ndarray, run: _Run):
+def _train_grouped(theta: np.ndarray, shared: np.ndarray, codes: np.ndarray, loop: dict) -> TrainResult:
     """One-hot GD where every pixel of a class moves alike: O(K^2) per epoch, not O(nK).
 
     A pixel's step depends only on its own weight, the shared bias and its label,
-    so pixels that start equal and share a label stay equal (DESIGN.md section 6).
+    so pixels that start equal and share a label stay equal.
     """
     columns, groups = shared.shape
     counts = np.bincount(codes, minlength=groups).astype(np.float64)
@@ -289,13 +228,15 @@ def _train_grouped(theta: np.ndarray, shared: np.ndarray, codes: np.ndarray, run
     small[:, 0] = theta[:, 0]
     small[:, 1:] = shared
     y = _targets(np.arange(groups), columns)
-    done, costs = run.descend(OneHot(groups), small, y, counts=counts, n_samples=codes.size)
-    theta[:, 0] = small[:, 0]
-    theta[:, 1:] = small[:, 1:][:, codes]
-    return done, costs
+    run = _LogisticRun(OneHot(groups), small, y, loop["learning_rate"], counts, codes.size)
+    try:
+        return descend(run, **loop)
+    finally:
+        theta[:, 0] = small[:, 0]
+        theta[:, 1:] = small[:, 1:][:, codes]
 
 
-def _train_standardized(design: Dense, theta: np.ndarray, codes: np.ndarray, run: _Run):
+def _train_standardized(design: Dense, theta: np.ndarray, codes: np.ndarray, loop: dict) -> TrainResult:
     """GD on (x - mean) / std, with theta converted in and out of the scaled units."""
     x = design.x.astype(np.float64)
     mean = x.mean(axis=0)
@@ -304,7 +245,10 @@ def _train_standardized(design: Dense, theta: np.ndarray, codes: np.ndarray, run
     scaled = np.empty_like(theta)
     scaled[:, 1:] = theta[:, 1:] * std
     scaled[:, 0] = theta[:, 0] + theta[:, 1:] @ mean
-    done, costs = run.descend(Dense((x - mean) / std), scaled, _targets(codes, theta.shape[0]))
-    theta[:, 1:] = scaled[:, 1:] / std
-    theta[:, 0] = scaled[:, 0] - theta[:, 1:] @ mean
-    return done, costs
+    run = _LogisticRun(Dense((x - mean) / std), scaled, _targets(codes, theta.shape[0]),
+                       loop["learning_rate"])
+    try:
+        return descend(run, **loop)
+    finally:
+        theta[:, 1:] = scaled[:, 1:] / std
+        theta[:, 0] = scaled[:, 0] - theta[:, 1:] @ mean

@@ -1,63 +1,74 @@
-"""LinearRegressionModel: the seed demo's model, trained by batch gradient descent."""
+"""LinearRegressionModel: the seed demo's model, trained by gradient descent."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import numpy as np
 
-from . import engine as _engine
-from .designs import OneHot, as_design
+from .designs import as_design
+from .estimator import Estimator
 from .optimizers import make_optimizer
-
-ENGINES = ("auto", "exact", "iterate")
-
-
-@dataclass(frozen=True)
-class TrainResult:
-    """What one call to `train` did: epochs run, final costs, and whether it met max_cost."""
-
-    epochs: int
-    cost: float
-    channel_costs: np.ndarray
-    converged: bool
+from .settings import ENGINES
+from .training import LogCallback, TrainResult, descend, jump
 
 
-class LinearRegressionModel:
+class LinearRegressionModel(Estimator):
     """Linear regression with a bias, one independent output per label column.
 
-    Parameters are an array of shape (d + 1, k): the bias row first, then one row
-    per feature; column j is the regression for label column j (a colour channel).
+    Parameters (`get_params`) are an array of shape (d + 1, k): the bias row first,
+    then one row per feature; column j is the regression for label column j (a colour
+    channel). The hyperparameters are the seed's defaults: rate 0.05, 10 epochs,
+    stop below cost 0.05. `optimizer`: "gd" (the seed's batch GD), "sgd" (shuffled
+    per-sample, or mini-batches of `batch_size`) or "momentum" (heavy ball with
+    `momentum`). `engine="exact"` jumps to the end in closed form (batch GD only),
+    `"iterate"` runs every epoch, `"auto"` prefers exact. `seed` seeds SGD's shuffles.
     """
 
-    def __init__(self, seed: int | None = None) -> None:
-        self._theta: np.ndarray | None = None  # (k, d + 1), channel-major for speed
-        self._vector = False
+    _hyperparameters = ("learning_rate", "epochs", "max_cost", "optimizer", "batch_size",
+                        "momentum", "engine", "seed")
+
+    def __init__(self, *, learning_rate: float = 0.05, epochs: int = 10, max_cost: float = 0.05,
+                 optimizer: str = "gd", batch_size: int = 1, momentum: float = 0.9,
+                 engine: str = "auto", seed: int | None = None) -> None:
+        super().__init__()
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.max_cost = max_cost
+        self.optimizer = optimizer
+        self.batch_size = batch_size
+        self.momentum = momentum
+        self.engine = engine
+        self.seed = seed
         self._rng = np.random.default_rng(seed)  # SGD's shuffles, reproducible by seed
         self._optimizer = None  # kept between calls: momentum's velocity carries over
 
     def get_params(self) -> np.ndarray:
-        """A copy of the parameters, shape (d + 1, k), bias row first."""
-        if self._theta is None:
-            raise ValueError("the model has no parameters yet: train it or set_params")
-        return self._theta.T.copy()
+        """A copy of the parameters, shape (d + 1, k), bias row first (the seed's array)."""
+        return self._require_theta().T.copy()
 
-    def set_params(self, params) -> None:
-        """Set the parameters from an array of shape (d + 1, k) or (d + 1,)."""
+    def set_params(self, params, *, copy: bool = True) -> None:
+        """Set the parameters from an array of shape (d + 1, k) or (d + 1,).
+
+        copy=False shares a float64 array whose transpose is C-contiguous instead of
+        copying it: a painting writes each frame's parameters into one buffer that way.
+        """
         p = np.asarray(params, dtype=np.float64)
         if p.ndim not in (1, 2) or p.shape[0] < 1:
             raise ValueError(f"params must have shape (d + 1,) or (d + 1, k), got {p.shape}")
         self._vector = p.ndim == 1
-        self._theta = np.array(p.T if p.ndim == 2 else p[None, :], order="C")
+        theta = p.T if p.ndim == 2 else p[None, :]
+        self._theta = np.ascontiguousarray(theta) if not copy else np.array(theta, order="C")
         self._optimizer = None
 
-    def score(self, samples) -> np.ndarray:
+    def predict(self, X) -> np.ndarray:
         """Predictions X w + b, shape (m, k), or (m,) for a model of 1-D labels."""
-        design = as_design(samples)
+        design = as_design(X)
         theta = self._checked_theta(design)
         pred = design.dot(theta[:, 1:]) + theta[:, :1]
         return pred[0] if self._vector else pred.T
+
+    def score(self, samples) -> np.ndarray:
+        """The seed's name for `predict` (not scikit-learn's R^2)."""
+        return self.predict(samples)
 
     def cost(self, samples, labels, *, per_channel: bool = False) -> float | np.ndarray:
         """J = (1 / 2m) * sum of squared errors, averaged over label columns."""
@@ -69,79 +80,61 @@ class LinearRegressionModel:
         costs = np.einsum("ij,ij->i", r, r) / (2 * design.n_samples)
         return costs if per_channel else float(costs.mean())
 
-    def train(
-        self,
-        samples,
-        labels,
-        *,
-        learning_rate: float = 0.05,
-        epochs: int = 10,
-        max_cost: float = 0.05,
-        log_every: int = 100,
-        on_log: Callable[[int, float], bool | None] | None = None,
-        engine: str = "auto",
-        optimizer: str = "gd",
-        batch_size: int = 1,
-        momentum: float = 0.9,
-    ) -> TrainResult:
+    def train(self, samples, labels, *, learning_rate: float | None = None, epochs: int | None = None,
+              max_cost: float | None = None, log_every: int = 100, on_log: LogCallback | None = None,
+              engine: str | None = None, optimizer: str | None = None, batch_size: int | None = None,
+              momentum: float | None = None) -> TrainResult:
         """Gradient descent as in the seed: step learning_rate / m, cost (1/2m) SSE.
 
         Runs up to `epochs` epochs from the current parameters (zeros if none) and
         stops as soon as the cost is below `max_cost`; the cost is checked every
         epoch (the seed checked only when logging). `on_log(epoch, cost)` is called
         for epochs 0, log_every, 2 * log_every, ... and may return True to stop there.
-        `optimizer`: "gd" (the seed's batch GD), "sgd" (shuffled per-sample, or
-        mini-batches of `batch_size`) or "momentum" (heavy ball with `momentum`).
-        `engine="exact"` jumps to the end in closed form (batch GD only),
-        `"iterate"` runs every epoch, `"auto"` prefers exact.
+        Keywords left None take the model's hyperparameters.
         Raises DivergenceError if the cost becomes NaN or infinite.
         """
-        if engine not in ENGINES:
-            raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
-        if not learning_rate > 0 or not np.isfinite(learning_rate):
-            raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
-        if int(epochs) != epochs or epochs < 0:
-            raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
+        s = self._settings(dict(learning_rate=learning_rate, epochs=epochs, max_cost=max_cost,
+                                engine=engine, optimizer=optimizer, batch_size=batch_size,
+                                momentum=momentum))
+        if s["engine"] not in ENGINES:
+            raise ValueError(f"engine must be one of {ENGINES}, got {s['engine']!r}")
         design = as_design(samples)
         y = self._labels(labels, design)
         if self._theta is None or self._theta.shape != (y.shape[0], design.n_features + 1):
             self._theta = np.zeros((y.shape[0], design.n_features + 1))
             self._vector = np.ndim(labels) == 1
             self._optimizer = None
-        opt = self._optimizer_for(optimizer, batch_size, momentum)
-        if engine == "exact" and not opt.has_closed_form:
-            raise ValueError(f"the exact engine needs optimizer 'gd', not {optimizer!r}")
-        args = (design, self._theta, y, learning_rate, int(epochs), max_cost, log_every, on_log)
-        if opt.has_closed_form and engine != "iterate" and hasattr(design, "trajectory"):
-            done = _engine.jump(*args)
+        opt = self._optimizer_for(s["optimizer"], s["batch_size"], s["momentum"])
+        if s["engine"] == "exact" and not opt.has_closed_form:
+            raise ValueError(f"the exact engine needs optimizer 'gd', not {s['optimizer']!r}")
+        lr = s["learning_rate"]
+        loop = dict(epochs=s["epochs"], max_cost=s["max_cost"], learning_rate=lr, log_every=log_every,
+                    on_log=on_log, max_stable=lambda: opt.max_stable_learning_rate(design))
+        if opt.has_closed_form and s["engine"] != "iterate":
+            result = jump(design.trajectory(self._theta, y, lr), self._theta, **loop)
         else:
-            done = _engine.iterate(*args, optimizer=opt)
-        costs = self.cost(design, y.T, per_channel=True)
-        return TrainResult(done, float(costs.mean()), costs, bool(costs.mean() < max_cost))
+            result = descend(opt.start(design, self._theta, y, lr), **loop)
+        self.n_iter_ = result.epochs
+        return result
 
     def solve(self, samples, labels) -> LinearRegressionModel:
         """Set the parameters to the least-squares optimum, minimum-norm where not unique.
 
-        That is the point gradient descent from zero converges to. One-hot in O(n):
-        b = sum(y) / (n + 1), w = y - b. Dense: through the Gram matrix's eigenbasis.
+        That is the point gradient descent from zero converges to: one-hot in O(n),
+        b = sum(y) / (n + 1), w = y - b; dense through the Gram matrix's eigenbasis.
         """
         design = as_design(samples)
         y = self._labels(labels, design)
-        if isinstance(design, OneHot):
-            theta = np.empty((y.shape[0], design.n + 1))
-            theta[:, 0] = y.sum(axis=1) / (design.n + 1)
-            theta[:, 1:] = y - theta[:, :1]
-        else:
-            theta = design.least_squares(y)
-        self._theta = np.ascontiguousarray(theta)
+        self._theta = np.ascontiguousarray(design.least_squares(y))
         self._vector = np.ndim(labels) == 1
         self._optimizer = None
         return self
 
-    def max_stable_learning_rate(self, samples, optimizer: str = "gd", batch_size: int = 1,
-                                 momentum: float = 0.9) -> float:
+    def max_stable_learning_rate(self, samples, optimizer: str | None = None,
+                                 batch_size: int | None = None, momentum: float | None = None) -> float:
         """The learning rate at and above which `optimizer` diverges on these samples."""
-        opt = make_optimizer(optimizer, batch_size=batch_size, momentum=momentum)
+        opt = make_optimizer(optimizer or self.optimizer, batch_size=batch_size or self.batch_size,
+                             momentum=self.momentum if momentum is None else momentum)
         return opt.max_stable_learning_rate(as_design(samples))
 
     def _optimizer_for(self, name: str, batch_size: int, momentum: float):
@@ -151,16 +144,6 @@ class LinearRegressionModel:
             opt = make_optimizer(name, batch_size=batch_size, momentum=momentum, rng=self._rng)
             self._optimizer = (settings, opt)
         return self._optimizer[1]
-
-    def _checked_theta(self, design) -> np.ndarray:
-        if self._theta is None:
-            raise ValueError("the model has no parameters yet: train it or set_params")
-        if self._theta.shape[1] != design.n_features + 1:
-            raise ValueError(
-                f"the model has {self._theta.shape[1] - 1} weights but the samples "
-                f"have {design.n_features} features"
-            )
-        return self._theta
 
     @staticmethod
     def _labels(labels, design) -> np.ndarray:

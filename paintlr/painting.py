@@ -1,44 +1,32 @@
 """A painting: linear regression learning a target image, frame by frame.
 
-No I/O here: frames come out as float arrays; the CLI decides what to write.
+No I/O here: frames come out as float arrays; the caller decides what to write.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from .designs import OneHot
-from .errors import DivergenceError
+from .clock import burst_frames, cost_levels, draw_as_cost_falls, plan_frames, stop_epoch
+from .designs import Design, OneHot
+from .errors import DivergenceError, OptionError
+from .frame import Frame, as_image
 from .model import LinearRegressionModel
-from .schedule import burst_frames, plan_frames, threshold_epoch
-
-INITS = ("zeros", "mean", "random")
-
-
-def psnr(cost: float) -> float:
-    """PSNR in dB for pixel values in [0, 1]: the mean squared error is 2 * cost."""
-    return float("inf") if cost <= 0 else float(10.0 * np.log10(1.0 / (2.0 * cost)))
-
-
-@dataclass(frozen=True)
-class Frame:
-    """The model's picture after `epoch` epochs, with its per-channel cost."""
-
-    epoch: int
-    channel_costs: np.ndarray
-    image: np.ndarray  # (h, w, c) float, unclipped model output
-
-    @property
-    def cost(self) -> float:
-        return float(self.channel_costs.mean())
-
-    @property
-    def psnr(self) -> float:
-        return psnr(self.cost)
+from .settings import (
+    DEFAULT_MAX_COST,
+    ENGINES,
+    FRAMES,
+    INITS,
+    MAX_EPOCHS,
+    MAX_FRAMES,
+    OPTIMIZERS,
+    OPTIMUM_MARGIN,
+    SOLVERS,
+)
+from .training import TrainResult
 
 
 class Painting:
@@ -50,59 +38,74 @@ class Painting:
     frame whenever the error has fallen by another equal step. `burst` gives
     fixed bursts of epochs instead, as in the seed. `render(model)` may draw the
     frames some other way, such as a feature model on a finer grid.
+    `solver="lstsq"` trains nothing: its one frame is the least-squares optimum.
 
-    Defaults: one-hot samples learn at the seed's rate 0.05 down to cost 1e-4;
-    any other design at half its stable limit (1 / lambda_max, so no mode
-    oscillates) down to 1.1 times its least-squares optimum (0.4 dB short of the
-    best it can do), as the one-hot threshold is usually out of its reach.
+    Defaults: the design's own learning rate (the seed's 0.05 on one-hot samples,
+    half the stable limit on any other design: 1 / lambda_max for GD, where no mode
+    oscillates) and a threshold of cost 1e-4, or 1.1 times the design's
+    least-squares optimum where that is out of reach.
     """
 
     def __init__(
         self,
         target: np.ndarray,
         *,
-        design=None,
+        design: Design | None = None,
         learning_rate: float | None = None,
         init: str = "zeros",
         seed: int | None = None,
         max_cost: float | None = None,
-        max_epochs: int = 10**9,
-        frames: int = 60,
+        max_epochs: int | None = None,
+        frames: int = FRAMES,
         burst: int | None = None,
         engine: str = "auto",
         optimizer: str = "gd",
         batch_size: int = 1,
         momentum: float = 0.9,
-        render=None,
+        solver: str = "gd",
+        render: Callable[[LinearRegressionModel], np.ndarray] | None = None,
     ):
-        if init not in INITS:
-            raise ValueError(f"init must be one of {INITS}, got {init!r}")
+        _check_choice("init", init, INITS)
+        _check_choice("engine", engine, ENGINES)
+        _check_choice("optimizer", optimizer, OPTIMIZERS)
+        _check_choice("solver", solver, SOLVERS)
+        if engine == "exact" and optimizer != "gd":
+            raise OptionError("engine", f"the exact engine needs optimizer gd, not {optimizer}")
+        if solver == "lstsq":
+            for option, ignored in (("optimizer", optimizer != "gd"), ("engine", engine == "iterate"),
+                                    ("burst", burst is not None)):
+                if ignored:
+                    raise OptionError(option, "has no effect with the least-squares solver, which "
+                                              "trains nothing")
+        if not 2 <= frames <= MAX_FRAMES:
+            raise OptionError("frames", f"frames must be between 2 and {MAX_FRAMES}, got {frames}")
         self.shape = target.shape
         h, w, c = target.shape
         self.design = OneHot(h * w) if design is None else design
         self.render = render
+        self.solver = solver
         self.y = np.ascontiguousarray(target.reshape(h * w, c).T, dtype=np.float64)
-        self.max_epochs = max_epochs
+        self.max_epochs = MAX_EPOCHS if max_epochs is None else int(max_epochs)
         self.frames = frames
-        self.options = dict(engine=engine, optimizer=optimizer, batch_size=batch_size,
-                            momentum=momentum)
-        self.model = LinearRegressionModel(seed=seed)
-        theta = initial_params(self.y, self.design.n_features, init, seed,
-                               one_hot=isinstance(self.design, OneHot))
-        self.model.set_params(theta.T)
-        self.max_stable_learning_rate = self.model.max_stable_learning_rate(
-            self.design, optimizer, batch_size, momentum)
-        one_hot = isinstance(self.design, OneHot)
+        self.model = LinearRegressionModel(optimizer=optimizer, batch_size=batch_size, momentum=momentum,
+                                           engine=engine, seed=seed)
+        theta = initial_params(self.y, self.design, init, seed)
+        self.model.set_params(theta.T, copy=False)
+        self._theta = theta  # the model's own parameters, which closed-form frames overwrite
+        self.max_stable_learning_rate = self.model.max_stable_learning_rate(self.design)
         if learning_rate is None:
-            learning_rate = 0.05 if one_hot else 0.5 * self.max_stable_learning_rate
-        self.learning_rate = learning_rate
+            learning_rate = self.design.default_learning_rate(self.max_stable_learning_rate)
+        self.learning_rate = float(learning_rate)
 
-        traj = self.design.trajectory(theta, self.y, learning_rate)
+        traj = self.design.trajectory(theta, self.y, self.learning_rate)
         self.trajectory = traj  # batch GD's closed-form path from the start
         self.optimal_costs = traj.optimum_cost()
         if max_cost is None:
-            max_cost = 1e-4 if one_hot else max(1e-4, 1.1 * self.optimal_cost)
-        self.max_cost = max_cost
+            max_cost = max(DEFAULT_MAX_COST, OPTIMUM_MARGIN * self.optimal_cost)
+        self.max_cost = float(max_cost)
+        if solver == "gd" and not self.max_cost > self.optimal_cost:
+            raise OptionError("max_cost", f"{self.max_cost:g} is out of reach: the best this design "
+                                          f"can do is cost {self.optimal_cost:.4g}")
 
         def cost(k: int) -> float:
             return float(np.mean(traj.cost(k)))
@@ -110,23 +113,31 @@ class Painting:
         def detail_cost(k: int) -> float:
             return float(np.mean(traj.detail_cost(k)))
 
-        self.planned = optimizer == "gd"
-        if self.planned:
-            end = threshold_epoch(cost, max_cost, max_epochs)
-            self.planned_epochs: int | None = max_epochs if end is None else end
-        else:
-            self.planned_epochs = None
-        if burst is not None:
-            self.epochs = burst_frames(burst, self.planned_epochs or max_epochs)
-        elif self.planned:
-            self.epochs = plan_frames(cost, frames, max_cost, max_epochs, detail_cost)
-        else:
-            self.epochs = None
+        self.has_closed_form = optimizer == "gd"
+        # where batch GD stops (threshold or max_epochs); None when the optimizer has no closed form
+        self.stop_epoch = stop_epoch(cost, self.max_cost, self.max_epochs) if self.has_closed_form else None
+        self.frame_epochs: list[int] | range | None = None  # planned frames; None: as the cost falls
+        if solver == "lstsq":
+            self.frame_epochs = []
+        elif burst is not None:
+            self.frame_epochs = burst_frames(burst, self.stop_epoch or self.max_epochs)
+        elif self.has_closed_form:
+            self.frame_epochs = plan_frames(cost, frames, self.stop_epoch, detail_cost)
+        self.truncated = False  # set when a run is cut off at MAX_FRAMES frames above the threshold
 
     @property
     def optimal_cost(self) -> float:
         """Mean cost of the least-squares optimum of this design: the best it can do."""
         return float(self.optimal_costs.mean())
+
+    @property
+    def unstable(self) -> bool:
+        """True if the learning rate is at or above the optimizer's stable limit: the cost explodes."""
+        return self.learning_rate >= self.max_stable_learning_rate
+
+    def goal(self) -> np.ndarray:
+        """The picture the run heads for, known before it starts: the target (a view, no copy)."""
+        return as_image(self.y, *self.shape[:2])
 
     def optimum(self) -> Frame:
         """The least-squares solution as a frame, without gradient descent."""
@@ -134,82 +145,93 @@ class Painting:
         return self._frame(0, model.cost(self.design, self.y.T, per_channel=True), model)
 
     def __iter__(self) -> Iterator[Frame]:
-        first = self.model.cost(self.design, self.y.T, per_channel=True)
+        """The first frame, then one per planned epoch or per step of the falling cost."""
+        if self.solver == "lstsq":
+            yield self.optimum()
+            return
+        count = 0  # not enumerate(): its reused result tuple would hold the previous frame
+        for frame in itertools.islice(self._frames(), MAX_FRAMES):
+            count += 1
+            self.truncated = count == MAX_FRAMES and not frame.cost < self.max_cost
+            yield frame
+            del frame  # the next frame is computed without this one's image held here
+
+    def _frames(self) -> Iterator[Frame]:
+        first = self.trajectory.cost(0)  # the start, without a full-size residual
         yield self._frame(0, first)
-        if self.epochs is None:
-            yield from self._frames_as_error_falls(float(first.mean()))
-            return
-        if self.epochs is not None and self.planned and self.options["engine"] != "iterate":
+        if self.frame_epochs is None:
+            yield from self._frames_as_cost_falls(float(first.mean()))
+        elif self.has_closed_form and self.model.engine != "iterate":
             yield from self._frames_in_closed_form()
-            return
-        done = 0
-        for planned in itertools.chain(self.epochs, [self.max_epochs]):
-            target = min(planned, self.max_epochs)
-            if done >= target:
-                continue
-            result = self._train(target - done)
-            done += result.epochs
-            yield self._frame(done, result.channel_costs)
-            if result.converged:
-                return
+        else:
+            yield from self._frames_iterated()
 
     def _frames_in_closed_form(self) -> Iterator[Frame]:
         """The exact engine: every planned frame read off the one trajectory from the start."""
-        for planned in self.epochs:
-            epoch = min(planned, self.planned_epochs)  # a burst may pass the threshold
+        for planned in self.frame_epochs:
+            epoch = min(planned, self.stop_epoch)  # a burst may pass the threshold
             costs = self.trajectory.cost(epoch)
             if not np.all(np.isfinite(costs)):
                 raise DivergenceError(self.learning_rate, self.max_stable_learning_rate)
-            self.model.set_params(self.trajectory.theta(epoch).T)
+            self.model.set_params(self.trajectory.theta(epoch, out=self._theta).T, copy=False)
             yield self._frame(epoch, costs)
-            if epoch == self.planned_epochs:
+            if epoch == self.stop_epoch:
                 return
 
-    def _frames_as_error_falls(self, cost0: float) -> Iterator[Frame]:
-        """A frame each time the RMS error falls another 1 / (frames - 1) of the way to
-        the threshold, or when a burst has doubled the epochs run without getting there."""
-        start, goal = np.sqrt(cost0), np.sqrt(self.max_cost)
-        step = max(start - goal, 0.0) / (self.frames - 1)
-        done, rms = 0, start
-        while done < self.max_epochs:
-            level = start - step * (np.floor((start - rms) / step) + 1) if step > 0 else 0.0
-            cap = max(1, done)
-
-            def due(epoch: int, cost: float, level=level, cap=cap) -> bool:
-                return epoch > 0 and (np.sqrt(cost) <= level or epoch >= cap)
-
-            result = self._train(self.max_epochs - done, on_log=due)
+    def _frames_iterated(self) -> Iterator[Frame]:
+        """Every epoch run, up to each planned frame in turn."""
+        done = 0
+        for planned in itertools.chain(self.frame_epochs, [self.max_epochs]):
+            target = min(planned, self.max_epochs)
+            if done >= target:
+                continue
+            result = self.advance(target - done)
             done += result.epochs
-            rms = np.sqrt(result.cost)
             yield self._frame(done, result.channel_costs)
             if result.converged:
                 return
 
-    def _train(self, epochs: int, on_log=None):
-        return self.model.train(self.design, self.y.T, learning_rate=self.learning_rate,
-                                epochs=epochs, max_cost=self.max_cost, log_every=1 if on_log else 0,
-                                on_log=on_log, **self.options)
+    def _frames_as_cost_falls(self, cost0: float) -> Iterator[Frame]:
+        """A frame each time the RMS error falls another 1 / (frames - 1) of the way to the
+        threshold, or when a burst has doubled the epochs run without getting there."""
+        rms = cost_levels(np.sqrt(cost0), np.sqrt(self.max_cost), self.frames)
+        for epoch, result in draw_as_cost_falls(lambda level, epochs: self.advance(epochs, level), rms * rms,
+                                                lambda done: max(1, done), cost0, self.max_cost,
+                                                self.max_epochs):
+            yield self._frame(epoch, result.channel_costs)
 
-    def _frame(self, epoch: int, costs: np.ndarray, model: LinearRegressionModel | None = None) -> Frame:
+    def advance(self, epochs: int, level: float | None = None) -> TrainResult:
+        """Train on from the current state for at most `epochs` epochs, stopping below the
+        threshold or, with `level`, as soon as the cost is below that."""
+        due = None if level is None else (lambda _, cost: cost < level)
+        return self.model.train(self.design, self.y.T, learning_rate=self.learning_rate, epochs=epochs,
+                                max_cost=self.max_cost, log_every=1 if due else 0, on_log=due)
+
+    def picture(self, model: LinearRegressionModel | None = None) -> np.ndarray:
+        """The model's image (h, w, c) as floats, unclipped: drawn by `render` if given."""
         model = self.model if model is None else model
         if self.render is not None:
-            return Frame(epoch, costs, self.render(model))
-        h, w, c = self.shape
-        return Frame(epoch, costs, model.score(self.design).reshape(h, w, c))
+            return self.render(model)
+        return as_image(model.predict(self.design).T, *self.shape[:2])  # .T: predict's own array
+
+    def _frame(self, epoch: int, costs: np.ndarray, model: LinearRegressionModel | None = None) -> Frame:
+        return Frame(epoch, costs, self.picture(model))
 
 
-def initial_params(y: np.ndarray, d: int, init: str, seed: int | None,
-                   one_hot: bool = True) -> np.ndarray:
+def initial_params(y: np.ndarray, design: Design, init: str, seed: int | None) -> np.ndarray:
     """Starting parameters (c, d + 1) for targets y (c, n): zeros, the mean colour, or noise.
 
     On the one-hot design these paint black, a flat mean colour, or uniform noise.
     """
     c = y.shape[0]
-    theta = np.zeros((c, d + 1))
+    theta = np.zeros((c, design.n_features + 1))
     if init == "mean":
         theta[:, 0] = y.mean(axis=1)
     elif init == "random":
-        theta[:, 1:] = np.random.default_rng(seed).random((c, d))
-        if not one_hot:
-            theta[:, 1:] = (theta[:, 1:] - 0.5) / np.sqrt(d)  # small weights for dense features
+        theta[:, 1:] = design.random_weights(np.random.default_rng(seed), c)
     return theta
+
+
+def _check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise OptionError(option, f"{option} must be one of {', '.join(choices)}, not {value!r}")

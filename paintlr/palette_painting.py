@@ -8,32 +8,19 @@ feature matrix with one row per pixel). No I/O here: frames are float arrays.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import numpy as np
 
-from .designs import OneHot, as_design
+from .clock import cost_levels, draw_as_cost_falls
+from .designs import Design, OneHot, as_design
 from .errors import ImageError
-from .logistic import LogisticRegressionModel, log_loss, max_stable_learning_rate, sigmoid
+from .frame import Frame
+from .logistic import LogisticRegressionModel, max_stable_learning_rate
+from .numerics import log_loss, sigmoid
 from .palette import nearest, quantize
+from .settings import DEFAULT_PALETTE, FRAMES, LOGISTIC_MAX_EPOCHS, LOGISTIC_RATE_FRACTION, MAX_FRAMES
 
-RATE_FRACTION = 0.75  # default learning rate as a share of the largest stable one
-FAST_SHARE = 6  # one frame in this many follows the quick fall to the bias-only cost
 COST_SHARE = 0.25  # default max_cost as a share of the bias-only cost
-
-
-@dataclass(frozen=True)
-class PaletteFrame:
-    """The classifier's picture after `epoch` epochs, with its costs and pixel accuracy."""
-
-    epoch: int
-    channel_costs: np.ndarray  # cross-entropy of each binary problem: 1 for two colours, else K
-    image: np.ndarray  # (h, w, c) float in [0, 1]
-    accuracy: float  # share of pixels painted their own palette colour
-
-    @property
-    def cost(self) -> float:
-        return float(self.channel_costs.mean())
 
 
 def bias_only_cost(counts: np.ndarray) -> float:
@@ -43,7 +30,6 @@ def bias_only_cost(counts: np.ndarray) -> float:
     shared by all pixels); the picture itself only starts to emerge below it.
     """
     p = np.asarray(counts, dtype=np.float64) / np.sum(counts)
-    p = p[1:] if p.size == 2 else p
     with np.errstate(divide="ignore", invalid="ignore"):
         h = -(np.where(p > 0, p * np.log(p), 0.0) + np.where(p < 1, (1 - p) * np.log1p(-p), 0.0))
     return float(h.mean())
@@ -66,21 +52,6 @@ def mix_weights(z: np.ndarray) -> np.ndarray:
     return w
 
 
-def cost_levels(start: float, floor: float, end: float, frames: int) -> np.ndarray:
-    """Decreasing costs at which to draw frames: a few down to `floor`, the rest on to `end`.
-
-    Equal steps of cost, so each frame changes the picture by about as much as the
-    last; the quick fall from `start` to the bias-only `floor` gets a sixth of them.
-    """
-    steps = max(frames - 1, 1)
-    fast = max(1, steps // FAST_SHARE) if steps > 1 else 0
-    top = float(np.clip(floor, end, start))
-    return np.concatenate([
-        np.linspace(start, top, fast + 1)[1:],
-        np.linspace(top, end, steps - fast + 1)[1:],
-    ])
-
-
 class PalettePainting:
     """Classify every pixel of `target` (h, w, c) into a K-colour palette and yield frames.
 
@@ -98,21 +69,22 @@ class PalettePainting:
         self,
         target: np.ndarray,
         *,
-        palette: int | np.ndarray = 8,
+        palette: int | np.ndarray | None = None,
         learning_rate: float | None = None,
         max_cost: float | None = None,
-        max_epochs: int = 10**6,
-        frames: int = 60,
+        max_epochs: int | None = None,
+        frames: int = FRAMES,
         burst: int | None = None,
         soft: bool = False,
-        design=None,
-        seed: int = 0,
+        design: Design | None = None,
+        seed: int | None = None,
     ):
         if np.ndim(target) != 3:
             raise ValueError(f"target must be an (h, w, c) array, got shape {np.shape(target)}")
         h, w, _ = target.shape
+        palette = DEFAULT_PALETTE if palette is None else palette
         if np.ndim(palette) == 0:
-            colours, labels = quantize(target, int(palette), seed=seed)
+            colours, labels = quantize(target, int(palette), seed=0 if seed is None else seed)
         else:
             colours = np.array(palette, dtype=np.float64)
             labels = nearest(target, colours)
@@ -127,49 +99,57 @@ class PalettePainting:
             raise ValueError(
                 f"the design has {self.design.n_samples} rows but the image {h * w} pixels"
             )
-        bound = getattr(self.design, "max_stable_learning_rate", None)
-        self.max_stable_learning_rate = max_stable_learning_rate(self.design) if bound else float("inf")
+        self.max_stable_learning_rate = max_stable_learning_rate(self.design)
         if learning_rate is None:
-            if bound is None:
-                raise ValueError("this design has no stable bound: give a learning_rate")
-            learning_rate = RATE_FRACTION * self.max_stable_learning_rate
+            learning_rate = LOGISTIC_RATE_FRACTION * self.max_stable_learning_rate
         self.learning_rate = float(learning_rate)
-        self.max_epochs = int(max_epochs)
+        self.max_epochs = LOGISTIC_MAX_EPOCHS if max_epochs is None else int(max_epochs)
         self.frames = frames
         self.burst = burst
         self.soft = soft
         floor = bias_only_cost(np.bincount(self.labels, minlength=len(colours)))
         self.max_cost = COST_SHARE * floor if max_cost is None else float(max_cost)
-        self.levels = cost_levels(float(np.log(2.0)), floor, self.max_cost, frames)
-        self.model = LogisticRegressionModel()
+        self.levels = None if burst is not None else cost_levels(float(np.log(2.0)), self.max_cost,
+                                                                 frames, floor)
+        self.model: LogisticRegressionModel | None = None  # made afresh by each iteration
+        self.truncated = False
 
-    def __iter__(self) -> Iterator[PaletteFrame]:
-        """Train from zero weights, yielding the first frame and one per burst."""
-        model = self.model = LogisticRegressionModel()
+    @property
+    def unstable(self) -> bool:
+        """True if the learning rate is at or above the stable limit: the cost explodes."""
+        return self.learning_rate >= self.max_stable_learning_rate
+
+    def goal(self) -> np.ndarray:
+        """The picture the run heads for, known before it starts: every pixel its own palette colour."""
+        return self.palette[self.labels].reshape(self.shape)
+
+    def __iter__(self) -> Iterator[Frame]:
+        """Train from zero weights, yielding the first frame and one per step of the falling cost."""
+        model = self.model = LogisticRegressionModel(learning_rate=self.learning_rate, max_cost=self.max_cost)
         shape = (self.design.n_features + 1,) + ((len(self.classes),) if len(self.classes) > 2 else ())
         model.set_params(np.zeros(shape), classes=self.classes)
         costs = np.atleast_1d(model.cost(self.design, self.labels, per_class=True))
         yield self._frame(0, costs)
-        done, level = 0, 0
         cap = self.burst or max(1, -(-self.max_epochs // max(self.frames - 1, 1)))
-        while done < self.max_epochs and not costs.mean() < self.max_cost:
-            while level < len(self.levels) and not costs.mean() >= self.levels[level]:
-                level += 1
-            threshold = self.levels[level] if self.burst is None and level < len(self.levels) else None
-            result = model.train(
-                self.design, self.labels, learning_rate=self.learning_rate,
-                epochs=min(cap, self.max_epochs - done), max_cost=self.max_cost,
-                log_every=1 if threshold is not None else 0,
-                on_log=None if threshold is None else (lambda _, cost, t=threshold: cost < t),
-                classes=self.classes,
-            )
-            if result.epochs == 0:
-                return
-            done += result.epochs
-            costs = result.channel_costs
-            yield self._frame(done, costs)
 
-    def _frame(self, epoch: int, costs: np.ndarray) -> PaletteFrame:
+        def advance(level: float | None, epochs: int):
+            due = None if level is None else (lambda _, cost: cost < level)
+            return model.train(self.design, self.labels, epochs=epochs, log_every=1 if due else 0,
+                               on_log=due, classes=self.classes)
+
+        ticks = draw_as_cost_falls(advance, self.levels, lambda done: cap, float(costs.mean()),
+                                   self.max_cost, self.max_epochs)
+        count = 1  # frames so far; not enumerate(), whose reused tuple would hold the previous frame
+        for epoch, result in ticks:
+            count += 1
+            frame = self._frame(epoch, result.channel_costs)
+            self.truncated = count == MAX_FRAMES and not frame.cost < self.max_cost
+            yield frame
+            del frame  # the next frame is computed without this one's image held here
+            if count == MAX_FRAMES:
+                return
+
+    def _frame(self, epoch: int, costs: np.ndarray) -> Frame:
         """Render the model: most probable colour per pixel, or the probability-weighted mix."""
         z = self.model.decision_function(self.design)
         if z.ndim == 1:
@@ -182,4 +162,4 @@ class PalettePainting:
         else:
             pixels = self.palette[index]
         accuracy = float(np.mean(index == self.labels))
-        return PaletteFrame(epoch, costs, np.clip(pixels, 0.0, 1.0).reshape(self.shape), accuracy)
+        return Frame(epoch, costs, np.clip(pixels, 0.0, 1.0).reshape(self.shape), accuracy)

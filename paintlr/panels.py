@@ -15,23 +15,24 @@ def compose(panels, scale: int = 1) -> np.ndarray:
     """One uint8 RGB image (h, w, 3): the panels in a row with a caption under each."""
     font = ImageFont.load_default()
     line = _line_height(font)
-    h, w = panels[0].image.shape[:2]
+    h, w = panels[0].frame.image.shape[:2]
     w, h = w * scale, h * scale
     gap = 4
     canvas = Image.new("RGB", (len(panels) * (w + gap) - gap, h + CAPTION_LINES * line + 6), "white")
     draw = ImageDraw.Draw(canvas)
     for i, p in enumerate(panels):
         x = i * (w + gap)
+        f = p.frame
         if p.status == "diverged":
             tile = Image.new("RGB", (w, h), DIVERGED)
         else:
-            rgb = to_uint8(np.broadcast_to(p.image, (*p.image.shape[:2], 3)))
+            rgb = to_uint8(np.broadcast_to(f.image, (*f.image.shape[:2], 3)))
             tile = Image.fromarray(rgb).resize((w, h), Image.Resampling.NEAREST)
         canvas.paste(tile, (x, 0))
-        cost = "exploded" if p.status == "diverged" else f"cost {p.cost:.1e}, {p.psnr:.1f} dB"
-        epoch = f"epoch {p.epoch:,}" + (" done" if p.status == "converged" else "")
+        cost = "exploded" if p.status == "diverged" else f"cost {f.cost:.1e}, {f.psnr:.1f} dB"
+        epoch = f"epoch {f.epoch:,}" + (" done" if p.status == "converged" else "")
         if p.status == "diverged":
-            epoch = f"diverged by {p.epoch:,}"
+            epoch = f"diverged by {f.epoch:,}"
         for j, text in enumerate((p.label, epoch, cost)):
             fill = DIVERGED if p.status == "diverged" and j else (0, 0, 0)
             draw.text((x + 2, h + 3 + j * line), text, fill=fill, font=font)

@@ -3,32 +3,51 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from .clock import geometric_frames
 from .errors import DivergenceError
 from .forecast import epochs_to_threshold
-from .painting import Painting, psnr
-from .schedule import geometric_frames
+from .frame import Frame
+from .painting import Painting
+from .settings import FRAMES, MAX_EPOCHS
 
 BLOWUP = 1e3  # a cost this many times its start counts as diverged, before it overflows
+ONE_HOT_RATES = (0.05, 0.5, 2.5)  # slow, good and diverging on the one-hot design
 
 
 @dataclass(frozen=True)
 class Panel:
-    """One run's state at a tick of the shared clock."""
+    """One run's latest frame at a tick of the shared clock, with its label and state."""
 
     label: str
-    image: np.ndarray
-    epoch: int
-    cost: float
+    frame: Frame
     status: str  # "running", "converged" or "diverged"
 
-    @property
-    def psnr(self) -> float:
-        return psnr(self.cost)
+
+def sweep_runs(designs: dict, optimizers: Sequence[str] = ("gd",),
+               learning_rates: Sequence[float] = ()) -> list[tuple[str, dict]]:
+    """Every combination of design, optimizer and learning rate as (label, Painting options).
+
+    `designs` maps a name to its design (None for one-hot). Labels name only what
+    varies; without learning rates, one-hot alone compares ONE_HOT_RATES and any
+    other set of designs each takes its own default rate.
+    """
+    if not learning_rates:
+        learning_rates = ONE_HOT_RATES if list(designs) == ["onehot"] else (None,)
+    runs = []
+    for name, design in designs.items():
+        for opt in optimizers:
+            for lr in learning_rates:
+                parts = [name if len(designs) > 1 else "",
+                         opt if len(optimizers) > 1 or len(learning_rates) > 1 else "",
+                         f"lr {lr:g}" if lr is not None and len(learning_rates) > 1 else ""]
+                label = " ".join(p for p in parts if p) or f"{name} {opt}"
+                runs.append((label, {"learning_rate": lr, "optimizer": opt, "design": design}))
+    return runs
 
 
 @dataclass
@@ -36,56 +55,65 @@ class _Run:
     label: str
     painting: Painting
     start_cost: float
-    epoch: int = 0
-    cost: float = float("nan")
+    frame: Frame
     status: str = "running"
-    image: np.ndarray | None = None
 
 
-def sweep(target: np.ndarray, runs: list[tuple[str, dict]], *, frames: int = 60,
-          max_epochs: int = 10**9, **common) -> Iterator[list[Panel]]:
-    """Yield, per tick of a log-spaced epoch clock, one Panel per (label, options) run.
+class Sweep:
+    """Paintings of `target`, one per (label, options) run, side by side on a log-spaced epoch clock.
 
-    The clock ends where the slowest converging run reaches the threshold (capped by
-    max_epochs), so slow, good and diverging rates can be compared in one view.
+    Iterating yields one list of Panels per tick. The clock ends where the slowest
+    converging run reaches the threshold (capped by max_epochs), so slow, good and
+    diverging rates can be compared in one view.
     """
-    states = []
-    for label, options in runs:
-        painting = Painting(target, max_epochs=max_epochs, frames=frames, **common, **options)
-        first = next(iter(painting))
-        states.append(_Run(label, painting, first.cost, 0, first.cost, "running", first.image))
-    ends = [epochs_to_threshold(s.painting)[0] for s in states]
-    end = min(max([e for e in ends if e is not None], default=max_epochs), max_epochs)
-    yield [_panel(s) for s in states]
-    ticks = geometric_frames(frames, max(end, 1))
-    while ticks:
-        for tick in ticks:
-            for s in states:
-                if s.status == "running":
-                    _advance(s, tick)
-            yield [_panel(s) for s in states]
-            if all(s.status != "running" for s in states):
-                return
-        # an estimate fell short: carry on, doubling, until every run stops or max_epochs
-        ticks = [min(2 * ticks[-1], max_epochs)] if ticks[-1] < max_epochs else []
+
+    def __init__(self, target: np.ndarray, runs: list[tuple[str, dict]], *, frames: int = FRAMES,
+                 max_epochs: int | None = None, **common):
+        self.frames = frames
+        self.max_epochs = MAX_EPOCHS if max_epochs is None else max_epochs
+        self.runs = [(label, Painting(target, max_epochs=self.max_epochs, frames=frames, **common, **options))
+                     for label, options in runs]
+
+    def goal_panels(self) -> list[list[Panel]]:
+        """Panels known before the run: each one's goal picture, and each one diverged (for palettes)."""
+        goals = [Panel(label, Frame(0, p.optimal_costs, p.goal()), "converged") for label, p in self.runs]
+        return [goals, [Panel(g.label, g.frame, "diverged") for g in goals]]
+
+    def __iter__(self) -> Iterator[list[Panel]]:
+        states = []
+        for label, painting in self.runs:
+            first = next(iter(painting))
+            states.append(_Run(label, painting, first.cost, first))
+        ends = [epochs_to_threshold(s.painting)[0] for s in states]
+        end = min(max([e for e in ends if e is not None], default=self.max_epochs), self.max_epochs)
+        yield [_panel(s) for s in states]
+        ticks = geometric_frames(self.frames, max(end, 1))
+        while ticks:
+            for tick in ticks:
+                for s in states:
+                    if s.status == "running":
+                        _advance(s, tick)
+                yield [_panel(s) for s in states]
+                if all(s.status != "running" for s in states):
+                    return
+            # an estimate fell short: carry on, doubling, until every run stops or max_epochs
+            ticks = [min(2 * ticks[-1], self.max_epochs)] if ticks[-1] < self.max_epochs else []
 
 
 def _advance(s: _Run, tick: int) -> None:
     p = s.painting
     try:
-        result = p.model.train(p.design, p.y.T, learning_rate=p.learning_rate, epochs=tick - s.epoch,
-                               max_cost=p.max_cost, log_every=0, **p.options)
+        result = p.advance(tick - s.frame.epoch)
     except DivergenceError:
-        s.status, s.cost, s.epoch = "diverged", float("inf"), tick
+        s.status = "diverged"
+        s.frame = Frame(tick, np.full_like(s.frame.channel_costs, np.inf), s.frame.image)
         return
-    s.epoch += result.epochs
-    s.cost = result.cost
-    s.image = p.model.score(p.design).reshape(p.shape)
+    s.frame = Frame(s.frame.epoch + result.epochs, result.channel_costs, p.picture())
     if result.converged:
         s.status = "converged"
-    elif not s.cost < BLOWUP * s.start_cost:
+    elif not s.frame.cost < BLOWUP * s.start_cost:
         s.status = "diverged"
 
 
 def _panel(s: _Run) -> Panel:
-    return Panel(s.label, s.image, s.epoch, s.cost, s.status)
+    return Panel(s.label, s.frame, s.status)

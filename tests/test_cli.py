@@ -648,13 +648,21 @@ def test_exact_engine_needs_gd(workdir):
     assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
 
 
-def test_solver_exact_writes_the_optimum_in_one_frame(workdir):
-    result = invoke("learn", "photo.png", "--solver", "exact", "-o", "best.gif", "-o", "best.png",
+def test_solver_lstsq_writes_the_optimum_in_one_frame(workdir):
+    result = invoke("learn", "photo.png", "--solver", "lstsq", "-o", "best.gif", "-o", "best.png",
                     "--log", "best.csv")
     assert result.exit_code == 0 and "least-squares solution" in result.stdout
+    assert result.stderr == ""
     assert len(read_frames(workdir / "best.gif")) == 1
     assert np.array_equal(np.asarray(Image.open(workdir / "best.png")), colour_array())
     assert float(read_log(workdir / "best.csv")[0]["cost"]) < 1e-20
+
+
+def test_solver_exact_still_works_with_a_note(workdir):
+    result = invoke("learn", "photo.png", "--solver", "exact", "-o", "best.png")
+    assert result.exit_code == 0 and "least-squares solution" in result.stdout
+    assert result.stderr.strip() == "paintlr: note: --solver exact is now --solver lstsq"
+    assert np.array_equal(np.asarray(Image.open(workdir / "best.png")), colour_array())
 
 
 def test_log_reports_distance_from_the_optimum(workdir):
@@ -719,7 +727,7 @@ def test_logistic_palette_painting(workdir):
 
 
 def test_logistic_rejects_linear_only_flags(workdir):
-    result = invoke("learn", "photo.png", "--model", "logistic", "--solver", "exact")
+    result = invoke("learn", "photo.png", "--model", "logistic", "--solver", "lstsq")
     assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
 
 
@@ -763,7 +771,9 @@ def test_info_reports_the_design_limit_and_ceiling(workdir):
     assert result.exit_code == 0, result.output
     assert "CosineFeatures(n_features=64" in result.stdout and "65 weights per channel" in result.stdout
     design = CosineFeatures(64, aspect=12 / 16).design(12, 16)
-    assert f"learning rate < {design.max_stable_learning_rate():.6g}" in result.stdout
+    phi = np.c_[np.ones(12 * 16), design.x]
+    lam_max = np.linalg.eigvalsh(phi.T @ phi / (12 * 16)).max()
+    assert f"learning rate < {2 / lam_max:.6g}" in result.stdout  # GD: 2 / lambda_max of [1, X]
     ceiling = float(re.search(r"least-squares optimum, ([\d.]+) dB", result.stdout).group(1))
     model = paintlr.LinearRegressionModel().solve(design, load_image("photo.png").reshape(-1, 3))
     best = model.cost(design, load_image("photo.png").reshape(-1, 3))
@@ -815,8 +825,8 @@ def test_sweep_runs_on_past_a_short_estimate(workdir):
 
 
 @pytest.mark.parametrize("flags", [["--soft"], ["--palette", "4"],
-                                   ["--solver", "exact", "--optimizer", "sgd"],
-                                   ["--solver", "exact", "--engine", "iterate"],
+                                   ["--solver", "lstsq", "--optimizer", "sgd"],
+                                   ["--solver", "lstsq", "--engine", "iterate"],
                                    ["--solver", "exact", "--burst", "10"]])
 def test_flags_that_would_be_ignored_are_usage_errors(workdir, flags):
     result = invoke("learn", "photo.png", *flags)

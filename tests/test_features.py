@@ -10,9 +10,11 @@ from paintlr.features import (
     GridDesign,
     PolynomialFeatures,
     XYFeatures,
+    feature_map,
     pixel_axes,
     pixel_points,
 )
+from paintlr.optimizers import GradientDescent
 
 H, W = 9, 13
 RNG = np.random.default_rng(5)
@@ -80,7 +82,7 @@ def test_exact_engine_reaches_the_lstsq_optimum(name):
     y = picture()
     phi = np.c_[np.ones(H * W), design.x]
     expected = np.linalg.lstsq(phi, y, rcond=None)[0]
-    rate = 0.9 * design.max_stable_learning_rate()
+    rate = 0.9 * GradientDescent().max_stable_learning_rate(design)
     model = train(design, y, rate, 10**12, "exact")
     np.testing.assert_allclose(model.score(design), phi @ expected, atol=1e-8)
     np.testing.assert_allclose(model.get_params(), expected, atol=1e-6)
@@ -93,7 +95,7 @@ def test_exact_agrees_with_iterate(name, fraction):
     design = MAPS[name].design(H, W)
     y = picture(seed=1)
     start = RNG.normal(size=(design.n_features + 1, 3))
-    rate = fraction * design.max_stable_learning_rate()
+    rate = fraction * GradientDescent().max_stable_learning_rate(design)
     for epochs in (0, 1, 7, 150, 1500):
         it = train(design, y, rate, epochs, "iterate", start).get_params()
         ex = train(design, y, rate, epochs, "exact", start).get_params()
@@ -103,7 +105,7 @@ def test_exact_agrees_with_iterate(name, fraction):
 def test_exact_agrees_with_iterate_on_an_ill_conditioned_fourier_design():
     design = FourierFeatures(256, sigma=3.0, seed=0).design(24, 24)
     y = picture(24, 24, seed=3)
-    rate = 0.5 * design.max_stable_learning_rate()
+    rate = 0.5 * GradientDescent().max_stable_learning_rate(design)
     for epochs in (1, 100):
         it = train(design, y, rate, epochs, "iterate").get_params()
         ex = train(design, y, rate, epochs, "exact").get_params()
@@ -122,9 +124,9 @@ def test_float32_dense_accumulates_in_float64():
     np.testing.assert_allclose(design.dot(w), w @ x64.T, rtol=0, atol=1e-13)
     np.testing.assert_allclose(design.transpose_dot(r), r @ x64, rtol=0, atol=1e-12)
     lam_max = np.linalg.eigvalsh(phi.T @ phi / len(x))[-1]
-    assert design.max_stable_learning_rate() == pytest.approx(2 / lam_max, rel=1e-12)
+    assert GradientDescent().max_stable_learning_rate(design) == pytest.approx(2 / lam_max, rel=1e-12)
     y = picture(12, 12, seed=2)
-    rate = 0.95 * design.max_stable_learning_rate()
+    rate = 0.95 * GradientDescent().max_stable_learning_rate(design)
     for epochs in (1, 30, 1000):
         it = train(design, y, rate, epochs, "iterate").get_params()
         ex = train(design, y, rate, epochs, "exact").get_params()
@@ -151,7 +153,8 @@ def test_transform_matches_the_formulas_at_arbitrary_points():
 @pytest.mark.parametrize("name", MAPS)
 def test_a_trained_model_renders_at_any_size(name):
     fmap = MAPS[name]
-    model = train(fmap.design(H, W), picture(), 0.5 * fmap.design(H, W).max_stable_learning_rate(),
+    design = fmap.design(H, W)
+    model = train(design, picture(), 0.5 * GradientDescent().max_stable_learning_rate(design),
                   50, "exact")
     big = fmap.design(3 * H, 3 * W)  # every third pixel's centre is a training pixel's centre
     image = model.score(big).reshape(3 * H, 3 * W, 3)
@@ -195,7 +198,7 @@ def test_cosine_features_are_orthogonal_on_the_grid_and_paint_coarse_to_fine():
     np.testing.assert_allclose(v @ np.diag(lam) @ v.T, g, atol=1e-14)
     assert np.all(np.diff(c.frequency) >= 0) and np.all(np.diff(c.scale) <= 0)
     np.testing.assert_allclose(np.diag(g)[1:], c.scale**2, rtol=1e-13)  # eigenvalue = scale^2
-    assert design.max_stable_learning_rate() == pytest.approx(2.0)  # the bias has eigenvalue 1
+    assert GradientDescent().max_stable_learning_rate(design) == pytest.approx(2.0)  # the bias: eigenvalue 1
 
 
 def shrunk(image: np.ndarray, size: int) -> np.ndarray:
@@ -221,3 +224,33 @@ def test_fourier_defaults_reach_27_db_on_coffee_and_chelsea_at_128_px():
     residual = design.dot(theta[:, 1:]) + theta[:, :1] - y
     mse = (residual**2).reshape(2, c * h * w).mean(axis=1)
     assert np.all(10 * np.log10(1 / mse) >= 27.0), 10 * np.log10(1 / mse)
+
+
+ODD_GRIDS = [(6, 9), (7, 5), (1, 8), (8, 1), (3, 3)]
+
+
+@pytest.mark.parametrize("h,w", ODD_GRIDS)
+def test_cosine_grid_keeps_only_frequencies_the_grid_resolves(h, w):
+    """With grid=(h, w), frequency u = w (or v = h) would be cos(pi (i + 1/2)) = 0 at every pixel
+    centre: a zero feature. Every kept feature has a positive Gram diagonal, there are fewer of them
+    than pixels, and [1, X] has full column rank (the grid tells every one apart)."""
+    for asked in (3, h * w - 1, 10 * h * w):
+        fmap = CosineFeatures(asked, aspect=h / w, grid=(h, w))
+        x = fmap.transform(pixel_points(h, w))
+        phi = np.c_[np.ones(h * w), x]
+        diag = np.einsum("ij,ij->j", phi, phi) / (h * w)
+        assert fmap.n_features <= min(asked, h * w - 1)
+        assert diag.min() > 1e-6, (asked, fmap.u[diag[1:] <= 1e-6], fmap.v[diag[1:] <= 1e-6])
+        assert np.linalg.matrix_rank(phi) == fmap.n_features + 1
+        np.testing.assert_allclose(fmap.design(h, w).gram.diagonal(), diag, rtol=1e-12)
+    assert fmap.n_features == h * w - 1  # asked for more than the grid holds: all it can resolve
+
+
+@pytest.mark.parametrize("h,w", ODD_GRIDS)
+def test_cosine_feature_map_of_an_odd_image_has_no_dead_feature(h, w):
+    fmap, _ = feature_map("cosine", (h, w, 3), n_features=8192)
+    design = fmap.design(h, w)
+    assert fmap.n_features <= h * w
+    assert np.diag(design.gram).min() > 1e-6
+    phi = np.c_[np.ones(h * w), design.x]
+    assert np.linalg.matrix_rank(phi) == fmap.n_features + 1

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from paintlr.forecast import epochs_to_threshold, seconds_per_epoch
+from paintlr.forecast import CLOSED_FORM, ESTIMATE, epochs_to_threshold, seconds_per_epoch
 from paintlr.painting import Painting
 
 TARGET = np.random.default_rng(3).random((16, 16, 3))
@@ -15,8 +15,8 @@ def run_length(**options):
 
 def test_gd_forecast_is_exact():
     painting = Painting(TARGET, learning_rate=0.5)
-    epochs, exact = epochs_to_threshold(painting)
-    assert exact and epochs == run_length(learning_rate=0.5)
+    epochs, method = epochs_to_threshold(painting)
+    assert method == CLOSED_FORM and epochs == run_length(learning_rate=0.5)
 
 
 @pytest.mark.parametrize("options", [{"optimizer": "momentum", "learning_rate": 0.2},
@@ -24,8 +24,8 @@ def test_gd_forecast_is_exact():
                                      {"optimizer": "sgd", "learning_rate": 0.2, "batch_size": 4,
                                       "seed": 1}])
 def test_other_optimizers_are_estimated_within_a_fifth(options):
-    epochs, exact = epochs_to_threshold(Painting(TARGET, **options))
-    assert not exact
+    epochs, method = epochs_to_threshold(Painting(TARGET, **options))
+    assert method == ESTIMATE
     assert epochs == pytest.approx(run_length(**options), rel=0.2)
 
 

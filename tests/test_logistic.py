@@ -11,7 +11,8 @@ from sklearn.multiclass import OneVsRestClassifier
 
 import paintlr
 from paintlr import DivergenceError, OneHot
-from paintlr.logistic import LogisticRegressionModel, log_loss, sigmoid
+from paintlr.logistic import LogisticRegressionModel
+from paintlr.numerics import log_loss, sigmoid
 
 DATA = Path(paintlr.__file__).parent / "data" / "ex2data1.csv"  # exam1, exam2, admitted: 100 students
 RNG = np.random.default_rng(6)

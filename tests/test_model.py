@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 from seed_port import one_hot, seed_train
 
 from paintlr import DivergenceError, LinearRegressionModel, OneHot
+from paintlr.optimizers import GradientDescent
 
 RNG = np.random.default_rng(1)
 
@@ -106,7 +107,7 @@ def test_dense_converges_to_lstsq(engine):
 def model_max_rate(x):
     from paintlr.designs import Dense
 
-    return Dense(x).max_stable_learning_rate()
+    return GradientDescent().max_stable_learning_rate(Dense(x))
 
 
 def test_seed_notebook_line_fit():
@@ -131,7 +132,7 @@ def test_exact_agrees_with_iterate(n, channels, rate_fraction, epochs, seed):
     rng = np.random.default_rng(seed)
     y = rng.random((n, channels))
     start = rng.normal(size=(n + 1, channels))
-    rate = rate_fraction * OneHot(n).max_stable_learning_rate()
+    rate = rate_fraction * GradientDescent().max_stable_learning_rate(OneHot(n))
     it, r_it = trained(OneHot(n), y, start, learning_rate=rate, epochs=epochs, max_cost=0,
                        engine="iterate")
     ex, r_ex = trained(OneHot(n), y, start, learning_rate=rate, epochs=epochs, max_cost=0,

@@ -4,7 +4,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paintlr import LinearRegressionModel, OneHot
-from paintlr.optimizers import linear_recurrence
 
 RNG = np.random.default_rng(7)
 
@@ -161,14 +160,3 @@ def test_one_hot_sgd_stability_limit(batch):
     with pytest.raises(ArithmeticError):
         LinearRegressionModel(seed=0).train(OneHot(n), y, learning_rate=1.3 * limit, epochs=3000,
                                             max_cost=0, optimizer="sgd", batch_size=batch)
-
-
-@given(t=st.integers(0, 700), c=st.floats(-0.999, 0.999), block=st.sampled_from([1, 2, 7, 64]))
-def test_linear_recurrence_matches_loop(t, c, block):
-    u = RNG.normal(size=(2, t))
-    start = RNG.normal(size=2)
-    expected, prev = np.empty_like(u), start.copy()
-    for i in range(t):
-        prev = c * prev + u[:, i]
-        expected[:, i] = prev
-    np.testing.assert_allclose(linear_recurrence(u, c, start, block), expected, atol=1e-10)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from paintlr import ImageError, OneHot
-from paintlr.palette_painting import PalettePainting, bias_only_cost, cost_levels, mix_weights
+from paintlr.palette_painting import PalettePainting, bias_only_cost, mix_weights
 
 
 @pytest.fixture(scope="module")
@@ -90,13 +90,33 @@ def test_bad_inputs_are_rejected(cat):
         PalettePainting(cat, design=np.zeros((10, 2)))
 
 
-def test_schedule_helpers():
+def test_bias_only_cost_and_mix_weights():
     assert bias_only_cost([5, 5]) == pytest.approx(np.log(2))
     assert bias_only_cost([1, 0, 3]) == pytest.approx(
         np.mean([-(0.25 * np.log(0.25) + 0.75 * np.log(0.75)), 0.0,
                  -(0.75 * np.log(0.75) + 0.25 * np.log(0.25))]))
-    levels = cost_levels(0.69, 0.4, 0.1, 13)
-    assert len(levels) == 12 and levels[-1] == pytest.approx(0.1)
-    assert np.all(np.diff(levels) < 0) and levels[1] == pytest.approx(0.4)
     weights = mix_weights(np.array([[-2000.0, -1000.0], [0.0, 0.0]]))
     np.testing.assert_allclose(weights, [[0.0, 1.0], [0.5, 0.5]])
+
+
+SMALL = np.random.default_rng(0).random((8, 6, 3))
+
+
+def test_frame_cap_stops_a_long_palette_run_and_marks_it_truncated(monkeypatch):
+    """Bursts of one epoch draw 49 frames; capped at 5, the run yields 5 and says it was cut short."""
+    monkeypatch.setattr("paintlr.palette_painting.MAX_FRAMES", 5)
+    painting = PalettePainting(SMALL, palette=3, burst=1)
+    frames = list(painting)
+    assert [f.epoch for f in frames] == [0, 1, 2, 3, 4]
+    assert frames[-1].cost >= painting.max_cost
+    assert painting.truncated is True
+
+
+def test_a_palette_run_that_ends_within_the_cap_is_not_truncated(monkeypatch):
+    monkeypatch.setattr("paintlr.palette_painting.MAX_FRAMES", 5)
+    done = PalettePainting(SMALL, palette=3, frames=5)  # 5 frames, the last below the threshold
+    frames = list(done)
+    assert len(frames) == 5 and frames[-1].cost < done.max_cost
+    assert done.truncated is False
+    short = PalettePainting(SMALL, palette=3, burst=1, max_epochs=3)  # stopped by max_epochs, not the cap
+    assert len(list(short)) == 4 and short.truncated is False

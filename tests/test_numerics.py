@@ -3,7 +3,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paintlr.engine import first_epoch_below, one_minus_pow1m, pow1m
+from paintlr.numerics import (
+    first_epoch_below,
+    linear_recurrence,
+    one_minus_pow1m,
+    pow1m,
+    psnr,
+)
+
+RNG = np.random.default_rng(7)
 
 
 @given(x=st.floats(1e-12, 1.999), k=st.integers(0, 10**6))
@@ -34,3 +42,19 @@ def test_first_epoch_below_finds_the_boundary(start, threshold_at):
     hi = max(start, 1)
     found = first_epoch_below(cost, 0.5, hi)
     assert found == (threshold_at if threshold_at <= hi else None)
+
+
+@given(t=st.integers(0, 700), c=st.floats(-0.999, 0.999), block=st.sampled_from([1, 2, 7, 64]))
+def test_linear_recurrence_matches_loop(t, c, block):
+    u = RNG.normal(size=(2, t))
+    start = RNG.normal(size=2)
+    expected, prev = np.empty_like(u), start.copy()
+    for i in range(t):
+        prev = c * prev + u[:, i]
+        expected[:, i] = prev
+    np.testing.assert_allclose(linear_recurrence(u, c, start, block), expected, atol=1e-10)
+
+
+def test_psnr_of_cost():
+    assert psnr(1e-4) == pytest.approx(10 * np.log10(1 / 2e-4))
+    assert psnr(0.0) == float("inf")

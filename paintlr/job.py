@@ -1,0 +1,55 @@
+"""From settings to a run: the painting a command's flags describe, checked as a whole.
+
+Everything the command line needs decided (which design, which painting, which
+combinations of settings contradict each other) is decided here, so the CLI only
+parses and reports. A contradiction raises OptionError naming the setting.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import OptionError
+from .features import feature_map, renderer
+from .painting import Painting
+from .palette_painting import PalettePainting
+from .settings import FRAMES, MODELS
+
+
+def make_painting(target: np.ndarray, *, model: str = "linear", features: str = "onehot",
+                  degree: int | None = None, n_features: int | None = None, sigma: float | None = None,
+                  render_size: int | None = None, palette: int | None = None, soft: bool = False,
+                  learning_rate: float | None = None, init: str = "zeros", seed: int | None = None,
+                  optimizer: str = "gd", batch_size: int = 1, momentum: float = 0.9,
+                  max_cost: float | None = None, max_epochs: int | None = None, engine: str = "auto",
+                  solver: str = "gd", frames: int = FRAMES,
+                  burst: int | None = None) -> tuple[Painting | PalettePainting, list[str]]:
+    """The painting these settings describe, and notes for the user (a count that was lowered)."""
+    if model not in MODELS:
+        raise OptionError("model", f"model must be one of {', '.join(MODELS)}, not {model!r}")
+    given = {k: v for k, v in dict(degree=degree, n_features=n_features, sigma=sigma).items()
+             if v is not None}
+    fmap, note = feature_map(features, target.shape, seed=seed, **given)
+    notes = [note] if note else []
+    design = None if fmap is None else fmap.design(*target.shape[:2])
+    if model == "linear":
+        for option, given_flag in (("palette", palette is not None), ("soft", soft)):
+            if given_flag:
+                raise OptionError(option, "is for the logistic model")
+        render = None if render_size is None else renderer(fmap, render_size, target.shape)
+        painting = Painting(target, design=design, learning_rate=learning_rate, init=init, seed=seed,
+                            max_cost=max_cost, max_epochs=max_epochs, frames=frames, burst=burst,
+                            engine=engine, optimizer=optimizer, batch_size=batch_size, momentum=momentum,
+                            solver=solver, render=render)
+        return painting, notes
+    if render_size is not None:
+        raise OptionError("render_size", "is for the linear model")
+    for option, value, allowed in (("optimizer", optimizer, "gd"), ("engine", engine, "auto"),
+                                   ("solver", solver, "gd")):
+        if value != allowed:
+            raise OptionError(option, f"the logistic model trains by batch gradient descent only "
+                                      f"({option} {value})")
+    painting = PalettePainting(target, palette=palette, soft=soft, learning_rate=learning_rate,
+                               max_cost=max_cost, max_epochs=max_epochs, frames=frames, burst=burst,
+                               seed=seed, design=design)
+    return painting, notes

@@ -1,0 +1,35 @@
+"""The names and default values of paintlr's settings, each stated once.
+
+numpy-free on purpose: the command line builds its flags from these without
+importing the numerics, so `paintlr --help` starts at once.
+"""
+
+from __future__ import annotations
+
+MODELS = ("linear", "logistic")  # regression of the colours, or a classifier of palette colours
+FEATURES = ("onehot", "xy", "poly", "fourier", "cosine")  # onehot: the seed's design, no feature map
+OPTIMIZERS = ("gd", "sgd", "momentum")
+ENGINES = ("auto", "exact", "iterate")  # exact: batch GD jumps to any epoch in closed form
+SOLVERS = ("gd", "lstsq")  # train by gradient descent, or write the least-squares optimum
+INITS = ("zeros", "mean", "random")
+
+SEED_LEARNING_RATE = 0.05  # the seed demo's rate on its one-hot design
+DEFAULT_MAX_COST = 1e-4  # 37 dB: the picture is hard to tell from the photo
+OPTIMUM_MARGIN = 1.1  # a design that cannot reach DEFAULT_MAX_COST stops at 1.1 x its optimum (0.4 dB)
+MAX_EPOCHS = 10**9  # linear regression
+LOGISTIC_MAX_EPOCHS = 10**6
+LOGISTIC_RATE_FRACTION = 0.75  # logistic's default rate as a share of its stable limit
+DEFAULT_PALETTE = 8  # colours
+
+FRAMES = 60
+MAX_FRAMES = 2000  # no run draws more frames than this
+FPS = 20.0
+MAX_FPS = 100.0
+MAX_SCALE = 64
+
+DEGREE = 30
+MAX_DEGREE = 90  # 4,185 polynomial features: a Gram matrix eigh still finishes on
+N_FEATURES = 3072
+MAX_N_FEATURES = 8192
+SIGMA = 16.0  # cycles per image width
+MAX_RENDER_SIZE = 8192
