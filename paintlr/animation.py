@@ -133,9 +133,19 @@ def _rgb(image: np.ndarray) -> np.ndarray:
     return np.repeat(a, 3, axis=2) if a.shape[2] == 1 else a
 
 
+PALETTE_SAMPLE = 512 * 512  # pixels per image a palette is chosen from; larger ones are sampled
+
+
+def _sample(image: np.ndarray) -> np.ndarray:
+    """Every s-th pixel of each s-th row, s chosen to leave at most PALETTE_SAMPLE pixels:
+    a palette needs the colours, not every pixel (at 4096 px, all of them cost 700 MB)."""
+    step = max(1, int(np.ceil(np.sqrt(image.shape[0] * image.shape[1] / PALETTE_SAMPLE))))
+    return image[::step, ::step]
+
+
 def _octree(images: list[np.ndarray], colours: int) -> list[tuple[int, int, int]]:
     """The distinct colours the fast octree quantiser picks for these images' pixels together."""
-    montage = np.concatenate([im.reshape(-1, 1, 3) for im in images], axis=0)
+    montage = np.concatenate([_sample(im).reshape(-1, 1, 3) for im in images], axis=0)
     quantised = Image.fromarray(montage).quantize(colours, method=Image.Quantize.FASTOCTREE)
     flat = quantised.getpalette() or []
     used = [i for i, n in enumerate(quantised.histogram()[:len(flat) // 3]) if n]
