@@ -141,7 +141,7 @@ training_options = _options(
                       "feature maps; a quarter of the colour-frequency entropy for logistic]"),
     click.option("--max-epochs", type=click.IntRange(min=1), default=None,
                  help="Stop here even if the cost is still above --max-cost. [default: "
-                      f"{settings.MAX_EPOCHS:.0e} for linear, {settings.LOGISTIC_MAX_EPOCHS:.0e} for "
+                      f"{settings.MAX_EPOCHS:,} for linear, {settings.LOGISTIC_MAX_EPOCHS:,} for "
                       "logistic]"),
     click.option("--engine", type=click.Choice(settings.ENGINES), default=settings.ENGINES[0],
                  show_default=True, help="exact jumps in closed form (gd only); iterate runs every epoch."),

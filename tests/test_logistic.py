@@ -11,7 +11,8 @@ from sklearn.multiclass import OneVsRestClassifier
 
 import paintlr
 from paintlr import DivergenceError, OneHot
-from paintlr.logistic import LogisticRegressionModel
+from paintlr.designs import Dense
+from paintlr.logistic import LogisticRegressionModel, max_stable_learning_rate
 from paintlr.numerics import log_loss, sigmoid
 
 DATA = Path(paintlr.__file__).parent / "data" / "ex2data1.csv"  # exam1, exam2, admitted: 100 students
@@ -237,3 +238,55 @@ def test_fixed_classes_allow_an_absent_class():
     assert model.get_params().shape == (3, 3)
     assert model.score(x)[:, 2].max() < 0.05
     assert set(model.predict(x)) <= {0, 1}
+
+
+# --- the stable rate: 8 / lambda_max of [1, X]^T [1, X] / m, with numpy as the oracle -----------
+
+def gram_lambda_max(x: np.ndarray) -> float:
+    phi = np.c_[np.ones(len(x)), x]
+    return float(np.linalg.eigvalsh(phi.T @ phi / len(x))[-1])
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 64, 257])
+def test_one_hot_stable_rate_is_8n_over_n_plus_1(n):
+    lam = gram_lambda_max(np.eye(n))
+    assert lam == pytest.approx((n + 1) / n, rel=1e-12)
+    assert max_stable_learning_rate(OneHot(n)) == pytest.approx(8 / lam, rel=1e-12)
+    assert max_stable_learning_rate(OneHot(n)) == pytest.approx(8 * n / (n + 1), rel=1e-15)
+
+
+def test_dense_stable_rate_is_8_over_lambda_max():
+    x = np.random.default_rng(4).normal(size=(30, 3)) * [1.0, 3.0, 0.5] + [2.0, 0.0, -1.0]
+    assert max_stable_learning_rate(Dense(x)) == pytest.approx(8 / gram_lambda_max(x), rel=1e-12)
+
+
+def literal_logistic_costs(n: int, labels: np.ndarray, lr: float, epochs: int) -> np.ndarray:
+    """Batch GD on the cross-entropy with the explicit one-hot samples [1, I], from zero weights."""
+    phi = np.c_[np.ones(n), np.eye(n)]
+    theta = np.zeros(n + 1)
+    costs = []
+    for _ in range(epochs + 1):
+        z = phi @ theta
+        costs.append(np.mean(np.logaddexp(0, z) - labels * z))
+        theta = theta - lr / n * phi.T @ (1 / (1 + np.exp(-z)) - labels)
+    return np.array(costs)
+
+
+@pytest.mark.parametrize("ones", [10, 3, 14], ids=["balanced", "few ones", "many ones"])
+def test_one_hot_training_just_below_the_bound_never_raises_the_cost(ones):
+    """Below 8 / lambda_max every step lowers the cost (sigmoid' <= 1/4 bounds the Hessian by
+    G / 4, and at zero weights it equals G / 4): at 0.99 of the bound the cost never rises."""
+    n, epochs = 20, 300
+    labels = np.zeros(n, dtype=int)
+    labels[np.random.default_rng(ones).permutation(n)[:ones]] = 1
+    lr = 0.99 * max_stable_learning_rate(OneHot(n))
+    expected = literal_logistic_costs(n, labels, lr, epochs)
+    assert np.all(np.diff(expected) <= 1e-15), "the oracle itself rises: the bound is wrong"
+    costs = []
+    model = LogisticRegressionModel(learning_rate=lr, epochs=epochs, max_cost=0)
+    result = model.train(OneHot(n), labels, log_every=1, on_log=lambda e, c: costs.append(c))
+    assert result.epochs == epochs and len(costs) == epochs + 1
+    np.testing.assert_allclose(costs, expected, rtol=1e-9)
+    rises = np.flatnonzero(np.diff(costs) > 1e-15)
+    assert rises.size == 0, f"the cost rises after epochs {rises[:5].tolist()}"
+    assert costs[-1] < 0.05 * costs[0]
