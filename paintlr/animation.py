@@ -25,6 +25,7 @@ import numpy as np
 from PIL import GifImagePlugin, Image
 
 from .errors import OutputError
+from .settings import FPS
 
 ANIMATIONS = {".gif": "GIF", ".webp": "WEBP", ".apng": "PNG"}
 STILLS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
@@ -557,7 +558,7 @@ class Outputs:
     rest are removed.
     """
 
-    def __init__(self, paths: Iterable[str | os.PathLike], *, fps: float = 20, scale: int = 1,
+    def __init__(self, paths: Iterable[str | os.PathLike], *, fps: float = FPS, scale: int = 1,
                  dither: bool = False, reference: np.ndarray | None = None,
                  log: str | os.PathLike | None = None, columns: Sequence[str] = ()):
         kinds = [(os.fspath(p), output_kind(p)) for p in paths]  # ValueError before any file exists
@@ -699,7 +700,7 @@ class Outputs:
 
 # --- one-call helpers ------------------------------------------------------------------------
 
-def write_outputs(paths: Sequence[str | os.PathLike], frames: Iterable[np.ndarray], *, fps: float = 20,
+def write_outputs(paths: Sequence[str | os.PathLike], frames: Iterable[np.ndarray], *, fps: float = FPS,
                   scale: int = 1, dither: bool = False, reference: np.ndarray | None = None) -> list[str]:
     """Write every requested output from one pass over `frames` (any iterable, a generator
     included); returns the names written. Without a reference, a list's last frame serves as one.
@@ -712,7 +713,7 @@ def write_outputs(paths: Sequence[str | os.PathLike], frames: Iterable[np.ndarra
         return out.commit()
 
 
-def write_animation(path, frames: Iterable[np.ndarray], *, fps: float = 20, scale: int = 1,
+def write_animation(path, frames: Iterable[np.ndarray], *, fps: float = FPS, scale: int = 1,
                     dither: bool = False, reference: np.ndarray | None = None) -> None:
     """Write uint8 frames (h, w[, c]) as a looping animation chosen by the extension."""
     if output_kind(path) != "animation":

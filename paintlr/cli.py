@@ -81,9 +81,9 @@ POSITIVE = FiniteFloatRange(min=0, min_open=True)
 
 image_options = _options(
     click.argument("photo", type=click.Path(dir_okay=False)),
-    click.option("--size", type=click.IntRange(min=1), default=256, show_default=True,
+    click.option("--size", type=click.IntRange(min=1), default=settings.SIZE, show_default=True,
                  help="Shrink the long side to this many pixels (never enlarges)."),
-    click.option("--background", default="white", show_default=True,
+    click.option("--background", default=settings.BACKGROUND, show_default=True,
                  help="Colour under transparent pixels (a name or #rrggbb)."),
 )
 
@@ -131,9 +131,9 @@ training_options = _options(
                  show_default=True, help="Starting weights: black, flat mean colour, or noise."),
     click.option("--seed", type=int, default=None,
                  help="Random seed for --init random, the SGD shuffle and random Fourier features."),
-    click.option("--batch-size", type=click.IntRange(min=1), default=1, show_default=True,
+    click.option("--batch-size", type=click.IntRange(min=1), default=settings.BATCH_SIZE, show_default=True,
                  help="Samples per SGD step (1 = per-sample SGD)."),
-    click.option("--momentum", type=FiniteFloatRange(0, 1, max_open=True), default=0.9,
+    click.option("--momentum", type=FiniteFloatRange(0, 1, max_open=True), default=settings.MOMENTUM,
                  show_default=True, help="Momentum coefficient for --optimizer momentum."),
     click.option("--max-cost", type=POSITIVE, default=None,
                  help=f"Stop when the cost falls below this. [default: {settings.DEFAULT_MAX_COST:g} (37 dB) "

@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image, ImageColor, ImageOps, UnidentifiedImageError
 
 from .errors import ImageError
+from .settings import BACKGROUND, SIZE
 
 MAX_PIXELS = 1 << 28  # 268 megapixels: beyond this an image is treated as a decompression bomb
 GREY_MODES = {"1", "L", "LA", "La", "I", "I;16", "I;16L", "I;16B", "I;16N", "F"}
@@ -28,7 +29,7 @@ def parse_colour(spec: str) -> tuple[int, int, int]:
     return tuple(rgb[:3])  # type: ignore[return-value]
 
 
-def load_image(path: str | Path, size: int | None = 256, background: str = "white") -> np.ndarray:
+def load_image(path: str | Path, size: int | None = SIZE, background: str = BACKGROUND) -> np.ndarray:
     """Read an image as float64 (h, w, c), c = 1 (grey) or 3 (colour), values in [0, 1].
 
     Applies EXIF orientation, composites alpha over `background`, and shrinks the

@@ -13,14 +13,14 @@ from .errors import OptionError
 from .features import feature_map, renderer
 from .painting import Painting
 from .palette_painting import PalettePainting
-from .settings import FRAMES, MODELS
+from .settings import BATCH_SIZE, FRAMES, MODELS, MOMENTUM
 
 
 def make_painting(target: np.ndarray, *, model: str = "linear", features: str = "onehot",
                   degree: int | None = None, n_features: int | None = None, sigma: float | None = None,
                   render_size: int | None = None, palette: int | None = None, soft: bool = False,
                   learning_rate: float | None = None, init: str = "zeros", seed: int | None = None,
-                  optimizer: str = "gd", batch_size: int = 1, momentum: float = 0.9,
+                  optimizer: str = "gd", batch_size: int = BATCH_SIZE, momentum: float = MOMENTUM,
                   max_cost: float | None = None, max_epochs: int | None = None, engine: str = "auto",
                   solver: str = "gd", frames: int = FRAMES,
                   burst: int | None = None) -> tuple[Painting | PalettePainting, list[str]]:

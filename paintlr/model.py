@@ -7,7 +7,7 @@ import numpy as np
 from .designs import as_design
 from .estimator import Estimator
 from .optimizers import make_optimizer
-from .settings import ENGINES
+from .settings import BATCH_SIZE, ENGINES, MOMENTUM, SEED_LEARNING_RATE
 from .training import LogCallback, TrainResult, descend, jump
 
 
@@ -26,8 +26,8 @@ class LinearRegressionModel(Estimator):
     _hyperparameters = ("learning_rate", "epochs", "max_cost", "optimizer", "batch_size",
                         "momentum", "engine", "seed")
 
-    def __init__(self, *, learning_rate: float = 0.05, epochs: int = 10, max_cost: float = 0.05,
-                 optimizer: str = "gd", batch_size: int = 1, momentum: float = 0.9,
+    def __init__(self, *, learning_rate: float = SEED_LEARNING_RATE, epochs: int = 10, max_cost: float = 0.05,
+                 optimizer: str = "gd", batch_size: int = BATCH_SIZE, momentum: float = MOMENTUM,
                  engine: str = "auto", seed: int | None = None) -> None:
         super().__init__()
         self.learning_rate = learning_rate

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .designs import DescentRun, Design
-from .settings import OPTIMIZERS
+from .settings import BATCH_SIZE, MOMENTUM, OPTIMIZERS
 
 
 class GradientDescent:
@@ -33,7 +33,7 @@ class Momentum:
     name = "momentum"
     has_closed_form = False
 
-    def __init__(self, beta: float = 0.9):
+    def __init__(self, beta: float = MOMENTUM):
         if not 0 <= beta < 1:
             raise ValueError(f"momentum must be in [0, 1), got {beta!r}")
         self.beta = beta
@@ -68,7 +68,7 @@ class StochasticGD:
     name = "sgd"
     has_closed_form = False
 
-    def __init__(self, batch_size: int = 1, rng: np.random.Generator | None = None):
+    def __init__(self, batch_size: int = BATCH_SIZE, rng: np.random.Generator | None = None):
         if int(batch_size) != batch_size or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
         self.batch_size = int(batch_size)
@@ -89,7 +89,7 @@ class StochasticGD:
         return 2.0 / design.batch_lambda_max(self.batch_size)
 
 
-def make_optimizer(name: str, *, batch_size: int = 1, momentum: float = 0.9,
+def make_optimizer(name: str, *, batch_size: int = BATCH_SIZE, momentum: float = MOMENTUM,
                    rng: np.random.Generator | None = None):
     """The optimizer called `name`: one of OPTIMIZERS."""
     if name == "gd":

@@ -16,12 +16,14 @@ from .errors import DivergenceError, OptionError
 from .frame import Frame, as_image
 from .model import LinearRegressionModel
 from .settings import (
+    BATCH_SIZE,
     DEFAULT_MAX_COST,
     ENGINES,
     FRAMES,
     INITS,
     MAX_EPOCHS,
     MAX_FRAMES,
+    MOMENTUM,
     OPTIMIZERS,
     OPTIMUM_MARGIN,
     SOLVERS,
@@ -60,8 +62,8 @@ class Painting:
         burst: int | None = None,
         engine: str = "auto",
         optimizer: str = "gd",
-        batch_size: int = 1,
-        momentum: float = 0.9,
+        batch_size: int = BATCH_SIZE,
+        momentum: float = MOMENTUM,
         solver: str = "gd",
         render: Callable[[LinearRegressionModel], np.ndarray] | None = None,
     ):

@@ -13,7 +13,11 @@ ENGINES = ("auto", "exact", "iterate")  # exact: batch GD jumps to any epoch in 
 SOLVERS = ("gd", "lstsq")  # train by gradient descent, or write the least-squares optimum
 INITS = ("zeros", "mean", "random")
 
+SIZE = 256  # pixels on the long side of the working image
+BACKGROUND = "white"  # under transparent pixels
 SEED_LEARNING_RATE = 0.05  # the seed demo's rate on its one-hot design
+MOMENTUM = 0.9  # heavy ball's beta
+BATCH_SIZE = 1  # per-sample SGD
 DEFAULT_MAX_COST = 1e-4  # 37 dB: the picture is hard to tell from the photo
 OPTIMUM_MARGIN = 1.1  # a design that cannot reach DEFAULT_MAX_COST stops at 1.1 x its optimum (0.4 dB)
 MAX_EPOCHS = 10**9  # linear regression
