@@ -529,6 +529,23 @@ def test_help_does_not_import_numpy_or_pillow(tmp_path):
 
 # --- Ctrl-C ----------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("command", [["learn", "photo.png", "-o", "a.gif", "-o", "a.png", "--log", "a.csv"],
+                                     ["learn", "photo.png", "--model", "logistic", "-o", "a.gif"],
+                                     ["sweep", "photo.png", "-o", "a.gif"]])
+def test_ctrl_c_before_the_first_frame_exits_130_and_writes_nothing(workdir, monkeypatch, command):
+    def interrupted(self):
+        raise KeyboardInterrupt
+        yield
+
+    for target in ("paintlr.painting.Painting.__iter__", "paintlr.palette_painting.PalettePainting.__iter__",
+                   "paintlr.sweep.Sweep.__iter__"):
+        monkeypatch.setattr(target, interrupted)
+    result = invoke(*command)
+    assert result.exit_code == 130, result.output
+    assert result.stderr.strip() == "paintlr: interrupted"
+    assert listing(workdir) == {"photo.png"}  # no output and no temporary file
+
+
 def test_ctrl_c_writes_the_frames_so_far_and_exits_130(tmp_path):
     Image.fromarray(colour_array(32, 32)).save(tmp_path / "slow.png")
     args = [sys.executable, "-m", "paintlr", "learn", "slow.png", "-o", "out.gif", "-o",
