@@ -9,7 +9,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "LinearRegressionModel": "model",
-    "TrainResult": "model",
+    "TrainResult": "training",
     "OneHot": "designs",
     "Dense": "designs",
     "LogisticRegressionModel": "logistic",

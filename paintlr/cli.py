@@ -431,23 +431,17 @@ def sweep(photo, size, background, output, learning_rates, optimizers, feature_n
     _check_outputs((output,), photo, animation_only=True)
     target = _load(photo, size, background)
 
-    import numpy as np
-
     from .animation import Outputs
-    from .features import feature_map
-    from .panels import compose
+    from .panels import compose, compose_rows
     from .sweep import Sweep, sweep_runs
 
-    designs = {}
-    for name in feature_names or settings.FEATURES[:1]:
-        fmap, note = feature_map(name, target.shape, degree=degree, n_features=n_features, sigma=sigma,
-                                 seed=common["seed"])
-        if note:
-            _note(note)
-        designs[name] = None if fmap is None else fmap.design(*target.shape[:2])
-    runs = sweep_runs(designs, optimizers or settings.OPTIMIZERS[:1], learning_rates)
+    runs, notes = sweep_runs(target.shape, features=feature_names, optimizers=optimizers,
+                             learning_rates=learning_rates, degree=degree, n_features=n_features, sigma=sigma,
+                             seed=common["seed"])
+    for text in notes:
+        _note(text)
     comparison = Sweep(target, runs, frames=frames, engine=engine, **common)
-    reference = np.concatenate([compose(p, scale) for p in comparison.goal_panels()])
+    reference = compose_rows(comparison.goal_panels(), scale)
     panels, count, interrupted = None, 0, False
     with Outputs([output], fps=fps, reference=reference) as out:
         try:

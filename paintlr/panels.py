@@ -39,6 +39,11 @@ def compose(panels, scale: int = 1) -> np.ndarray:
     return np.asarray(canvas)
 
 
+def compose_rows(rows: list[list], scale: int = 1) -> np.ndarray:
+    """Several rows of panels, each composed as by `compose`, one under the other."""
+    return np.concatenate([compose(panels, scale) for panels in rows])
+
+
 def _line_height(font) -> int:
     box = font.getbbox("Ag")
     return box[3] - box[1] + 4

@@ -10,10 +10,11 @@ import numpy as np
 
 from .clock import geometric_frames
 from .errors import DivergenceError
+from .features import feature_map
 from .forecast import epochs_to_threshold
 from .frame import Frame
 from .painting import Painting
-from .settings import FRAMES, MAX_EPOCHS
+from .settings import DEGREE, FEATURES, FRAMES, MAX_EPOCHS, N_FEATURES, OPTIMIZERS, SIGMA
 
 BLOWUP = 1e3  # a cost this many times its start counts as diverged, before it overflows
 ONE_HOT_RATES = (0.05, 0.5, 2.5)  # slow, good and diverging on the one-hot design
@@ -28,14 +29,22 @@ class Panel:
     status: str  # "running", "converged" or "diverged"
 
 
-def sweep_runs(designs: dict, optimizers: Sequence[str] = ("gd",),
-               learning_rates: Sequence[float] = ()) -> list[tuple[str, dict]]:
-    """Every combination of design, optimizer and learning rate as (label, Painting options).
+def sweep_runs(shape: tuple[int, ...], *, features: Sequence[str] = (), optimizers: Sequence[str] = (),
+               learning_rates: Sequence[float] = (), degree: int = DEGREE, n_features: int = N_FEATURES,
+               sigma: float = SIGMA, seed: int | None = None) -> tuple[list[tuple[str, dict]], list[str]]:
+    """Every combination of design, optimizer and learning rate as (label, Painting options), for an
+    image of `shape`, and notes for the user (feature counts lowered to the pixel count).
 
-    `designs` maps a name to its design (None for one-hot). Labels name only what
-    varies; without learning rates, one-hot alone compares ONE_HOT_RATES and any
-    other set of designs each takes its own default rate.
+    Labels name only what varies. The defaults: the one-hot design and batch GD; without
+    learning rates, one-hot alone compares ONE_HOT_RATES and any other set of designs
+    each takes its own default rate.
     """
+    features, optimizers = features or FEATURES[:1], optimizers or OPTIMIZERS[:1]
+    designs, notes = {}, []
+    for name in features:
+        fmap, note = feature_map(name, shape, degree=degree, n_features=n_features, sigma=sigma, seed=seed)
+        notes += [note] if note else []
+        designs[name] = None if fmap is None else fmap.design(*shape[:2])
     if not learning_rates:
         learning_rates = ONE_HOT_RATES if list(designs) == ["onehot"] else (None,)
     runs = []
@@ -47,7 +56,7 @@ def sweep_runs(designs: dict, optimizers: Sequence[str] = ("gd",),
                          f"lr {lr:g}" if lr is not None and len(learning_rates) > 1 else ""]
                 label = " ".join(p for p in parts if p) or f"{name} {opt}"
                 runs.append((label, {"learning_rate": lr, "optimizer": opt, "design": design}))
-    return runs
+    return runs, notes
 
 
 @dataclass

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from paintlr.panels import compose
-from paintlr.sweep import BLOWUP, Sweep
+from paintlr.sweep import BLOWUP, ONE_HOT_RATES, Sweep, sweep_runs
 
 
 def test_sweep_runs_side_by_side_on_one_clock_and_marks_divergence():
@@ -78,3 +78,17 @@ def test_a_diverging_panel_is_marked_in_the_tick_its_cost_blows_up():
     slow_done = next(i for i, panels in enumerate(ticks) if panels["slow"].status == "converged")
     assert 100 * clock[marked] < clock[slow_done]
     assert all(panels["boom"].status == "diverged" for panels in ticks[marked:])
+
+
+def test_sweep_runs_label_what_varies_and_take_each_designs_defaults():
+    runs, notes = sweep_runs((12, 10, 3))
+    assert [label for label, _ in runs] == [f"gd lr {lr:g}" for lr in ONE_HOT_RATES] and notes == []
+    assert all(options["design"] is None for _, options in runs)
+    runs, _ = sweep_runs((12, 10, 3), features=["onehot", "cosine"], n_features=64)
+    assert [label for label, _ in runs] == ["onehot", "cosine"]
+    assert [options["learning_rate"] for _, options in runs] == [None, None]  # each design's own default
+    assert runs[0][1]["design"] is None and runs[1][1]["design"].n_features == 64
+    runs, _ = sweep_runs((12, 10, 3), optimizers=["gd", "momentum"], learning_rates=[0.1])
+    assert [label for label, _ in runs] == ["gd", "momentum"]
+    _, notes = sweep_runs((4, 4, 3), features=["cosine"], n_features=64)
+    assert notes == ["64 features are more than the 16 pixels; using 14"]
