@@ -6,8 +6,8 @@ import numpy as np
 
 from .designs import as_design
 from .estimator import Estimator
-from .optimizers import make_optimizer
-from .settings import BATCH_SIZE, ENGINES, MOMENTUM, SEED_LEARNING_RATE
+from .optimizers import check_engine, make_optimizer
+from .settings import BATCH_SIZE, MOMENTUM, SEED_LEARNING_RATE
 from .training import LogCallback, TrainResult, descend, jump
 
 
@@ -96,8 +96,6 @@ class LinearRegressionModel(Estimator):
         s = self._settings(dict(learning_rate=learning_rate, epochs=epochs, max_cost=max_cost,
                                 engine=engine, optimizer=optimizer, batch_size=batch_size,
                                 momentum=momentum))
-        if s["engine"] not in ENGINES:
-            raise ValueError(f"engine must be one of {ENGINES}, got {s['engine']!r}")
         design = as_design(samples)
         y = self._labels(labels, design)
         if self._theta is None or self._theta.shape != (y.shape[0], design.n_features + 1):
@@ -105,8 +103,7 @@ class LinearRegressionModel(Estimator):
             self._vector = np.ndim(labels) == 1
             self._optimizer = None
         opt = self._optimizer_for(s["optimizer"], s["batch_size"], s["momentum"])
-        if s["engine"] == "exact" and not opt.has_closed_form:
-            raise ValueError(f"the exact engine needs optimizer 'gd', not {s['optimizer']!r}")
+        check_engine(s["engine"], opt)
         lr = s["learning_rate"]
         loop = dict(epochs=s["epochs"], max_cost=s["max_cost"], learning_rate=lr, log_every=log_every,
                     on_log=on_log, max_stable=lambda: opt.max_stable_learning_rate(design))

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from .designs import DescentRun, Design
-from .settings import BATCH_SIZE, MOMENTUM, OPTIMIZERS
+from .errors import OptionError
+from .settings import BATCH_SIZE, ENGINES, MOMENTUM, OPTIMIZERS
 
 
 class GradientDescent:
@@ -89,6 +90,14 @@ class StochasticGD:
         return 2.0 / design.batch_lambda_max(self.batch_size)
 
 
+def check_engine(engine: str, optimizer) -> None:
+    """Refuse an engine the optimizer cannot run: the exact engine needs a closed form (batch GD)."""
+    if engine not in ENGINES:
+        raise OptionError("engine", f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if engine == "exact" and not optimizer.has_closed_form:
+        raise OptionError("engine", f"the exact engine needs optimizer gd, not {optimizer.name}")
+
+
 def make_optimizer(name: str, *, batch_size: int = BATCH_SIZE, momentum: float = MOMENTUM,
                    rng: np.random.Generator | None = None):
     """The optimizer called `name`: one of OPTIMIZERS."""
@@ -98,4 +107,4 @@ def make_optimizer(name: str, *, batch_size: int = BATCH_SIZE, momentum: float =
         return Momentum(momentum)
     if name == "sgd":
         return StochasticGD(batch_size, rng)
-    raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {name!r}")
+    raise OptionError("optimizer", f"optimizer must be one of {', '.join(OPTIMIZERS)}, not {name!r}")

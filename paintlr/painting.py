@@ -15,16 +15,15 @@ from .designs import Design, OneHot
 from .errors import DivergenceError, OptionError
 from .frame import Frame, as_image
 from .model import LinearRegressionModel
+from .optimizers import check_engine, make_optimizer
 from .settings import (
     BATCH_SIZE,
     DEFAULT_MAX_COST,
-    ENGINES,
     FRAMES,
     INITS,
     MAX_EPOCHS,
     MAX_FRAMES,
     MOMENTUM,
-    OPTIMIZERS,
     OPTIMUM_MARGIN,
     SOLVERS,
 )
@@ -68,11 +67,9 @@ class Painting:
         render: Callable[[LinearRegressionModel], np.ndarray] | None = None,
     ):
         _check_choice("init", init, INITS)
-        _check_choice("engine", engine, ENGINES)
-        _check_choice("optimizer", optimizer, OPTIMIZERS)
         _check_choice("solver", solver, SOLVERS)
-        if engine == "exact" and optimizer != "gd":
-            raise OptionError("engine", f"the exact engine needs optimizer gd, not {optimizer}")
+        opt = make_optimizer(optimizer, batch_size=batch_size, momentum=momentum)
+        check_engine(engine, opt)
         if solver == "lstsq":
             for option, ignored in (("optimizer", optimizer != "gd"), ("engine", engine == "iterate"),
                                     ("burst", burst is not None)):
@@ -94,7 +91,7 @@ class Painting:
         theta = initial_params(self.y, self.design, init, seed)
         self.model.set_params(theta.T, copy=False)
         self._theta = theta  # the model's own parameters, which closed-form frames overwrite
-        self.max_stable_learning_rate = self.model.max_stable_learning_rate(self.design)
+        self.max_stable_learning_rate = opt.max_stable_learning_rate(self.design)
         if learning_rate is None:
             learning_rate = self.design.default_learning_rate(self.max_stable_learning_rate)
         self.learning_rate = float(learning_rate)
@@ -115,7 +112,7 @@ class Painting:
         def detail_cost(k: int) -> float:
             return float(np.mean(traj.detail_cost(k)))
 
-        self.has_closed_form = optimizer == "gd"
+        self.has_closed_form = opt.has_closed_form
         # where batch GD stops (threshold or max_epochs); None when the optimizer has no closed form
         self.stop_epoch = stop_epoch(cost, self.max_cost, self.max_epochs) if self.has_closed_form else None
         self.frame_epochs: list[int] | range | None = None  # planned frames; None: as the cost falls
