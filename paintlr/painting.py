@@ -13,7 +13,7 @@ import numpy as np
 from .clock import burst_frames, cost_levels, draw_as_cost_falls, plan_frames, stop_epoch
 from .designs import Design, OneHot
 from .errors import DivergenceError, OptionError
-from .frame import Frame, as_image
+from .frame import Frame, FrameSource, as_image
 from .model import LinearRegressionModel
 from .optimizers import check_engine, make_optimizer
 from .settings import (
@@ -30,7 +30,7 @@ from .settings import (
 from .training import TrainResult
 
 
-class Painting:
+class Painting(FrameSource):
     """Train per-channel linear regression on `target` (h, w, c) and yield frames.
 
     `design` gives the samples for the h * w pixels (default: the seed's one-hot
@@ -122,17 +122,11 @@ class Painting:
             self.frame_epochs = burst_frames(burst, self.stop_epoch or self.max_epochs)
         elif self.has_closed_form:
             self.frame_epochs = plan_frames(cost, frames, self.stop_epoch, detail_cost)
-        self.truncated = False  # set when a run is cut off at MAX_FRAMES frames above the threshold
 
     @property
     def optimal_cost(self) -> float:
         """Mean cost of the least-squares optimum of this design: the best it can do."""
         return float(self.optimal_costs.mean())
-
-    @property
-    def unstable(self) -> bool:
-        """True if the learning rate is at or above the optimizer's stable limit: the cost explodes."""
-        return self.learning_rate >= self.max_stable_learning_rate
 
     def goal(self) -> np.ndarray:
         """The picture the run heads for, known before it starts: the target (a view, no copy)."""
@@ -143,19 +137,11 @@ class Painting:
         model = LinearRegressionModel().solve(self.design, self.y.T)
         return self._frame(0, model.cost(self.design, self.y.T, per_channel=True), model)
 
-    def __iter__(self) -> Iterator[Frame]:
+    def _frames(self) -> Iterator[Frame]:
         """The first frame, then one per planned epoch or per step of the falling cost."""
         if self.solver == "lstsq":
             yield self.optimum()
             return
-        count = 0  # not enumerate(): its reused result tuple would hold the previous frame
-        for frame in itertools.islice(self._frames(), MAX_FRAMES):
-            count += 1
-            self.truncated = count == MAX_FRAMES and not frame.cost < self.max_cost
-            yield frame
-            del frame  # the next frame is computed without this one's image held here
-
-    def _frames(self) -> Iterator[Frame]:
         first = self.trajectory.cost(0)  # the start, without a full-size residual
         yield self._frame(0, first)
         if self.frame_epochs is None:

@@ -14,11 +14,11 @@ import numpy as np
 from .clock import cost_levels, draw_as_cost_falls
 from .designs import Design, OneHot, as_design
 from .errors import ImageError
-from .frame import Frame
+from .frame import Frame, FrameSource
 from .logistic import LogisticRegressionModel, max_stable_learning_rate
 from .numerics import log_loss, sigmoid
 from .palette import nearest, quantize
-from .settings import DEFAULT_PALETTE, FRAMES, LOGISTIC_MAX_EPOCHS, LOGISTIC_RATE_FRACTION, MAX_FRAMES
+from .settings import DEFAULT_PALETTE, FRAMES, LOGISTIC_MAX_EPOCHS, LOGISTIC_RATE_FRACTION
 
 COST_SHARE = 0.25  # default max_cost as a share of the bias-only cost
 
@@ -52,7 +52,7 @@ def mix_weights(z: np.ndarray) -> np.ndarray:
     return w
 
 
-class PalettePainting:
+class PalettePainting(FrameSource):
     """Classify every pixel of `target` (h, w, c) into a K-colour palette and yield frames.
 
     `palette` is a colour count (chosen from the photo by k-means) or an array of
@@ -112,18 +112,12 @@ class PalettePainting:
         self.levels = None if burst is not None else cost_levels(float(np.log(2.0)), self.max_cost,
                                                                  frames, floor)
         self.model: LogisticRegressionModel | None = None  # made afresh by each iteration
-        self.truncated = False
-
-    @property
-    def unstable(self) -> bool:
-        """True if the learning rate is at or above the stable limit: the cost explodes."""
-        return self.learning_rate >= self.max_stable_learning_rate
 
     def goal(self) -> np.ndarray:
         """The picture the run heads for, known before it starts: every pixel its own palette colour."""
         return self.palette[self.labels].reshape(self.shape)
 
-    def __iter__(self) -> Iterator[Frame]:
+    def _frames(self) -> Iterator[Frame]:
         """Train from zero weights, yielding the first frame and one per step of the falling cost."""
         model = self.model = LogisticRegressionModel(learning_rate=self.learning_rate, max_cost=self.max_cost)
         shape = (self.design.n_features + 1,) + ((len(self.classes),) if len(self.classes) > 2 else ())
@@ -139,15 +133,8 @@ class PalettePainting:
 
         ticks = draw_as_cost_falls(advance, self.levels, lambda done: cap, float(costs.mean()),
                                    self.max_cost, self.max_epochs)
-        count = 1  # frames so far; not enumerate(), whose reused tuple would hold the previous frame
         for epoch, result in ticks:
-            count += 1
-            frame = self._frame(epoch, result.channel_costs)
-            self.truncated = count == MAX_FRAMES and not frame.cost < self.max_cost
-            yield frame
-            del frame  # the next frame is computed without this one's image held here
-            if count == MAX_FRAMES:
-                return
+            yield self._frame(epoch, result.channel_costs)
 
     def _frame(self, epoch: int, costs: np.ndarray) -> Frame:
         """Render the model: most probable colour per pixel, or the probability-weighted mix."""

@@ -100,7 +100,7 @@ MANY_FRAMES = [{"burst": 10}, {"burst": 10, "engine": "iterate"},
 @pytest.mark.parametrize("options", MANY_FRAMES, ids=["burst", "burst iterate", "momentum", "sgd"])
 def test_frame_cap_stops_a_long_run_and_marks_it_truncated(monkeypatch, options):
     """Each of these runs draws 10 to 300 frames; capped at 5, it yields 5 and says it was cut short."""
-    monkeypatch.setattr("paintlr.painting.MAX_FRAMES", 5)
+    monkeypatch.setattr("paintlr.frame.MAX_FRAMES", 5)
     painting = Painting(target(8, 6), frames=5, **options)
     frames = list(painting)
     assert len(frames) == 5
@@ -109,13 +109,13 @@ def test_frame_cap_stops_a_long_run_and_marks_it_truncated(monkeypatch, options)
 
 
 def test_a_run_that_finishes_within_the_cap_is_not_truncated(monkeypatch):
-    monkeypatch.setattr("paintlr.painting.MAX_FRAMES", 5)
+    monkeypatch.setattr("paintlr.frame.MAX_FRAMES", 5)
     painting = Painting(target(8, 6), frames=5)  # about 4 frames, the last below the threshold
     frames = list(painting)
     assert len(frames) <= 5 and frames[-1].cost < painting.max_cost
     assert painting.truncated is False
     bursts = Painting(target(8, 6), burst=1000, frames=2)  # epochs 0, 1000, 2000 and the stop, 2923
-    monkeypatch.setattr("paintlr.painting.MAX_FRAMES", 4)  # exactly at the cap, yet done
+    monkeypatch.setattr("paintlr.frame.MAX_FRAMES", 4)  # exactly at the cap, yet done
     frames = list(bursts)
     assert len(frames) == 4 and frames[-1].cost < bursts.max_cost <= frames[-2].cost
     assert bursts.truncated is False

@@ -104,7 +104,7 @@ SMALL = np.random.default_rng(0).random((8, 6, 3))
 
 def test_frame_cap_stops_a_long_palette_run_and_marks_it_truncated(monkeypatch):
     """Bursts of one epoch draw 49 frames; capped at 5, the run yields 5 and says it was cut short."""
-    monkeypatch.setattr("paintlr.palette_painting.MAX_FRAMES", 5)
+    monkeypatch.setattr("paintlr.frame.MAX_FRAMES", 5)
     painting = PalettePainting(SMALL, palette=3, burst=1)
     frames = list(painting)
     assert [f.epoch for f in frames] == [0, 1, 2, 3, 4]
@@ -113,7 +113,7 @@ def test_frame_cap_stops_a_long_palette_run_and_marks_it_truncated(monkeypatch):
 
 
 def test_a_palette_run_that_ends_within_the_cap_is_not_truncated(monkeypatch):
-    monkeypatch.setattr("paintlr.palette_painting.MAX_FRAMES", 5)
+    monkeypatch.setattr("paintlr.frame.MAX_FRAMES", 5)
     done = PalettePainting(SMALL, palette=3, frames=5)  # 5 frames, the last below the threshold
     frames = list(done)
     assert len(frames) == 5 and frames[-1].cost < done.max_cost
