@@ -26,7 +26,7 @@ def test_five_points_converge_to_intercept_0_6_slope_0_8():
     fit = LineFit(X, Y, x_names=["x"])
     np.testing.assert_allclose(fit.best, [0.6, 0.8], atol=1e-12)
     np.testing.assert_allclose(fit.theta(fit.stop_epoch), [0.6, 0.8], atol=1e-6)
-    assert fit.optimal_cost == pytest.approx(0.16)  # (1/10) sum of the squared residuals 0.4, 0.8, 0, 0.8, 0.4
+    assert fit.optimal_cost == pytest.approx(0.16)  # (1/10) sum of squares of 0.4, 0.8, 0, 0.8, 0.4
     assert fit.learning_rate == pytest.approx(0.5 * fit.max_stable_learning_rate)
 
 
