@@ -25,6 +25,10 @@ class ImageError(PaintlrError):
     """An input image that cannot be read or used."""
 
 
+class DataError(PaintlrError, ValueError):
+    """A data table (fit or classify) that cannot be read or used: the message names the row and column."""
+
+
 class OutputError(PaintlrError):
     """An output that cannot be written."""
 
