@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 from paintlr import settings
-from paintlr.errors import PaintlrError
-from paintlr.errors import DataError
+from paintlr.errors import DataError, PaintlrError
 from paintlr.tabular import EXAMPLES, Table, _delimiter, example_path, load_example, load_table
 
 DATA = Path(__file__).resolve().parent.parent / "paintlr" / "data"
