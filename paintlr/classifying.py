@@ -23,15 +23,15 @@ MARGIN = 0.08  # of the data's range, around the points
 
 
 @dataclass(frozen=True)
-class ClassifyTick:
-    """The run at one frame: the fields of plots.ClassifyState."""
+class ClassifyState:
+    """The run at one frame: what `plots.ClassifyFigure` draws."""
 
     label: str
     epoch: int
-    cost: float
-    accuracy: float
+    cost: float  # mean cross-entropy
+    accuracy: float  # share of training points predicted right
     status: str  # "running", "converged" or "diverged"
-    history: tuple[np.ndarray, np.ndarray]
+    history: tuple[np.ndarray, np.ndarray]  # (epochs, costs) so far
     scores: np.ndarray  # on the grid: (gh, gw) P(classes[1]), or (gh, gw, K) each class's own probability
 
 
@@ -53,7 +53,10 @@ class Classification:
             raise OptionError("x", f"classify draws two input columns, got {columns}")
         if not 2 <= frames <= MAX_FRAMES:
             raise OptionError("frames", f"frames must be between 2 and {MAX_FRAMES}, got {frames}")
-        self.x, self.labels, self.x_names, self.degree = x, np.asarray(labels), list(x_names), degree
+        labels = np.asarray(labels)
+        if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
+            labels = labels.astype(np.int64)  # 0/1 read from a file: shown as 0 and 1, not 0.0 and 1.0
+        self.x, self.labels, self.x_names, self.degree = x, labels, list(x_names), degree
         self.features, self.names = polynomial_features(x, degree, x_names)
         self.classes = np.unique(self.labels)
         if self.classes.size < 2:
@@ -83,7 +86,7 @@ class Classification:
     def unstable(self) -> bool:
         return self.learning_rate >= self.max_stable_learning_rate
 
-    def __iter__(self) -> Iterator[ClassifyTick]:
+    def __iter__(self) -> Iterator[ClassifyState]:
         """Train from zero weights, yielding the state at each tick of the clock."""
         model = self.model
         model.train(self.features, self.labels, epochs=0, classes=self.classes)
@@ -102,7 +105,7 @@ class Classification:
             cost = float(model.cost(self.features, self.labels))
             history.append((done, cost))
             epochs, costs = (np.array(v) for v in zip(*history, strict=True))
-            yield ClassifyTick("", done, cost, self.accuracy(), status, (epochs, costs), self.scores())
+            yield ClassifyState("", done, cost, self.accuracy(), status, (epochs, costs), self.scores())
             if status == "converged":
                 return
 
@@ -115,6 +118,19 @@ class Classification:
         p = self.model.score(self._grid_features)
         return p.reshape(GRID, GRID, *p.shape[1:])
 
+    def every_colour(self) -> ClassifyState:
+        """A made-up tick whose background takes every colour a real one can (each class's
+        probability from 0 to 1): what a GIF palette is chosen from before the first frame."""
+        ramp = np.broadcast_to(np.linspace(0.0, 1.0, GRID), (GRID, GRID))
+        if self.classes.size == 2:
+            scores = ramp
+        else:
+            band = np.minimum(np.arange(GRID) * self.classes.size // GRID, self.classes.size - 1)
+            scores = (band[:, None, None] == np.arange(self.classes.size)) * ramp[..., None]
+        epochs = np.array([0, self.max_epochs])
+        return ClassifyState("", self.max_epochs, 0.5, 1.0, "converged", (epochs, np.array([np.log(2), 0.1])),
+                            scores)
+
     def probabilities(self, point: Sequence[float]) -> np.ndarray:
         """Each class's normalised probability at one input point (two raw values)."""
         point = np.asarray(point, dtype=np.float64)[None, :]
@@ -125,5 +141,5 @@ class Classification:
     def log_columns(self) -> list[str]:
         return ["cost", "accuracy"]
 
-    def log_row(self, tick: ClassifyTick) -> tuple:
+    def log_row(self, tick: ClassifyState) -> tuple:
         return (tick.epoch, tick.cost, tick.accuracy)

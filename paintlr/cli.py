@@ -462,10 +462,205 @@ def sweep(photo, size, background, output, learning_rates, optimizers, feature_n
         click.echo(f"{count} frames, {time.perf_counter() - started:.2f} s -> {output} ({states})")
 
 
-def _progress(total: int | None, quiet: bool):
+def _table(data: str | None, example: str | None, x: tuple[str, ...], y: str | None, labels: bool):
+    """The table named by DATA or --example, with its columns picked: exactly one of the two."""
+    from .tabular import load_example, load_table
+
+    if (data is None) == (example is None):
+        raise click.UsageError("give a DATA file or --example NAME (one of the two)")
+    if example is not None:
+        return load_example(example, x=x, y=y, labels=labels)
+    return load_table(data, x=x, y=y, labels=labels)
+
+
+table_options = _options(
+    click.argument("data", required=False, type=click.Path(dir_okay=False)),
+    click.option("--example", type=click.Choice(settings.EXAMPLES), default=None,
+                 help="Use a bundled table instead of DATA: the seed notebook's five points, the "
+                      "student-admission data, or Fisher's iris (two petal measurements)."),
+    click.option("--x", "x_columns", multiple=True, metavar="COL",
+                 help="A feature column, by name or 0-based index; repeatable. [default: all but --y]"),
+    click.option("--y", "y_column", default=None, metavar="COL",
+                 help="The column to predict, by name or 0-based index. [default: the last]"),
+)
+
+
+@cli.command()
+@table_options
+@click.option("-o", "--output", "outputs", multiple=True, metavar="FILE",
+              help="Output file, repeatable, by extension as for learn; a .png/.jpg still shows the final "
+                   "frame, or with --at the line after those epochs. [default: DATA's stem + -fit.gif]")
+@click.option("--degree", type=click.IntRange(1, 12), default=1, show_default=True,
+              help="Fit a polynomial of this degree in x (still linear regression).")
+@click.option("--standardize", is_flag=True,
+              help="Scale each feature to zero mean and unit variance for training; draw in the "
+                   "original units.")
+@learning_rate_option(multiple=True)
+@click.option("--max-cost", type=POSITIVE, default=None,
+              help="Stop below this cost. [default: once every parameter is within 1e-9 of least squares]")
+@click.option("--max-epochs", type=click.IntRange(min=1), default=None,
+              help=f"Stop here at the latest. [default: {settings.MAX_EPOCHS:,}]")
+@frames_option
+@fps_option
+@click.option("--at", "at_epochs", type=click.IntRange(min=0), multiple=True, metavar="EPOCH",
+              help="Draw the line after this many epochs in the still (.png/.jpg) output; repeatable, "
+                   "as in 'after 10, 100 and 1000 steps'.")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
+              help="Write epoch, cost and every parameter (intercept first) for every frame to this CSV.")
+@quiet_option
+def fit(data, example, x_columns, y_column, outputs, degree, standardize, learning_rates, max_cost,
+        max_epochs, frames, fps, at_epochs, log_path, quiet) -> None:
+    """Fit a line (or polynomial) to DATA by gradient descent and write the progress as an animation."""
+    started = time.perf_counter()
+    stem = Path(data).stem if data else example
+    outputs = _check_outputs(outputs or (f"{stem}-fit.gif",), data or "")
+    _check_log(log_path, data or "")
+    table = _table(data, example, x_columns, y_column, labels=False)
+
+    from .animation import Outputs, output_kind
+    from .errors import DivergenceError
+    from .fitting import FitAnimation
+    from .plots import FitFigure
+
+    animation = FitAnimation(table.x, table.y, x_names=table.x_names, learning_rates=learning_rates,
+                             degree=degree, standardize=standardize, max_cost=max_cost, max_epochs=max_epochs,
+                             frames=frames)
+    for run in animation.runs:
+        if run.unstable:
+            click.echo(f"paintlr: warning: learning rate {run.learning_rate:g} is at or above the largest "
+                       f"stable rate {run.max_stable_learning_rate:.6g}; the cost will explode", err=True)
+    if len(animation.runs) == 1 and animation.runs[0].unstable:
+        run = animation.runs[0]
+        raise DivergenceError(run.learning_rate, run.max_stable_learning_rate, run.diverges_at())
+    first = animation.runs[0]
+    start = max(r.cost(0) for r in animation.runs)
+    figure = FitFigure(table.x, table.y, x_names=table.x_names, y_name=table.y_name, predict=first.predict,
+                       best=animation.best, labels=animation.labels, epochs=max(animation.end, 1),
+                       cost_range=(animation.optimal_cost, start), surface=animation.path_box())
+    stills = [o for o in outputs if at_epochs and output_kind(o) == "still"]
+    moving = [o for o in outputs if o not in stills]
+    ticks, count, interrupted = None, 0, False
+    bar = _progress(len(animation.epochs), quiet, unit="frame")
+    with Outputs(moving, fps=fps, log=log_path, columns=animation.log_columns()) as out, \
+            Outputs(stills) as steps:
+        if stills:
+            steps.add(figure.still([(k, first.theta(k)) for k in sorted(set(at_epochs))]))
+        try:
+            for ticks in animation:
+                out.add(figure.draw(ticks), animation.log_row(ticks))
+                count += 1
+                bar.update(1)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            bar.close()
+        if ticks is None:
+            raise click.exceptions.Abort()
+        written = (out.commit() if moving else []) + (steps.commit() if stills else [])
+    if not quiet:
+        shown = written if len(written) <= 3 else [*written[:2], f"... ({len(written)} files)"]
+        best = ", ".join(f"{n} {v:.6g}" for n, v in zip(animation.names, animation.best, strict=True))
+        runs = "; ".join(f"{t.label + ': ' if t.label else ''}{t.status} at epoch {t.epoch:,}"
+                         + ("" if t.status == "diverged" else f", cost {t.cost:.6g}") for t in ticks)
+        click.echo(f"{runs}; least squares: {best}; {time.perf_counter() - started:.2f} s, {count} frames "
+                   f"-> {', '.join(shown)}")
+    if interrupted:
+        click.echo("paintlr: interrupted; wrote the frames so far", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+@cli.command()
+@table_options
+@click.option("-o", "--output", "outputs", multiple=True, metavar="FILE",
+              help="Output file, repeatable, by extension as for learn. "
+                   "[default: DATA's stem + -classify.gif]")
+@click.option("--degree", type=click.IntRange(1, 12), default=1, show_default=True,
+              help="Polynomial features of the two inputs up to this degree, so the boundary can curve.")
+@click.option("--standardize/--no-standardize", default=True, show_default=True,
+              help="Scale each feature to zero mean and unit variance for training (reported in the "
+                   "original units); without it, inputs such as exam scores make plain GD crawl.")
+@learning_rate_option()
+@click.option("--max-cost", type=POSITIVE, default=None,
+              help="Stop below this cross-entropy. [default: none]")
+@click.option("--max-epochs", type=click.IntRange(min=1), default=None,
+              help=f"Epochs to run, on a log-spaced clock. [default: {settings.CLASSIFY_EPOCHS:,}]")
+@frames_option
+@fps_option
+@click.option("--predict", "point", default=None, metavar="X1,X2",
+              help="Also print each class's probability at this point, e.g. --predict 45,85.")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
+              help="Write epoch, cost and accuracy for every frame to this CSV.")
+@quiet_option
+def classify(data, example, x_columns, y_column, outputs, degree, standardize, learning_rate, max_cost,
+             max_epochs, frames, fps, point, log_path, quiet) -> None:
+    """Classify DATA's rows by logistic regression (one-vs-rest for 3+ classes), animated."""
+    started = time.perf_counter()
+    stem = Path(data).stem if data else example
+    outputs = _check_outputs(outputs or (f"{stem}-classify.gif",), data or "")
+    _check_log(log_path, data or "")
+    at = _point(point)
+    table = _table(data, example, x_columns, y_column, labels=True)
+
+    from .animation import Outputs
+    from .classifying import Classification
+    from .plots import ClassifyFigure
+
+    run = Classification(table.x, table.y, x_names=table.x_names, degree=degree, standardize=standardize,
+                         learning_rate=learning_rate, max_cost=max_cost, max_epochs=max_epochs, frames=frames)
+    if run.unstable:
+        click.echo(f"paintlr: warning: learning rate {run.learning_rate:g} is at or above the largest stable "
+                   f"rate {run.max_stable_learning_rate:.6g}; the cost will explode", err=True)
+    figure = ClassifyFigure(table.x, table.y, classes=run.classes, x_names=table.x_names, grid=run.grid,
+                            epochs=run.max_epochs, cost_range=(1e-3, 1.0))
+    tick, count, interrupted = None, 0, False
+    bar = _progress(len(run.epochs), quiet, unit="frame")
+    reference = figure.draw(run.every_colour())
+    with Outputs(outputs, fps=fps, reference=reference, log=log_path, columns=run.log_columns()) as out:
+        try:
+            for tick in run:
+                out.add(figure.draw(tick), run.log_row(tick))
+                count += 1
+                bar.update(1)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            bar.close()
+        if tick is None:
+            raise click.exceptions.Abort()
+        written = out.commit()
+    if not quiet:
+        shown = written if len(written) <= 3 else [*written[:2], f"... ({len(written)} files)"]
+        params = run.model.get_params()  # (p,) for two classes, (p, K) one-vs-rest
+        line = f"{tick.epoch:,} epochs, cost {tick.cost:.4f}, {100 * tick.accuracy:.1f} % right"
+        if params.ndim == 1:
+            theta = ", ".join(f"{v:.5g}" for v in params)
+            line += f", theta ({theta}) for (intercept, {', '.join(run.names)})"
+        if at is not None:
+            where = ", ".join(f"{n} {v:g}" for n, v in zip(table.x_names, at, strict=True))
+            probs = zip(run.classes, run.probabilities(at), strict=True)
+            line += f"; at {where}: " + ", ".join(f"P({c}) = {p:.3f}" for c, p in probs)
+        click.echo(f"{line}; {time.perf_counter() - started:.2f} s, {count} frames -> {', '.join(shown)}")
+    if interrupted:
+        click.echo("paintlr: interrupted; wrote the frames so far", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+def _point(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 2 or not all(v == v and abs(v) != float("inf") for v in values):
+        raise click.BadParameter(f"{text!r}: give two numbers such as 45,85", param_hint="'--predict'")
+    return values
+
+
+def _progress(total: int | None, quiet: bool, unit: str = "epoch"):
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="epoch", unit_scale=True, disable=True if quiet else None, leave=False,
+    return tqdm(total=total, unit=unit, unit_scale=True, disable=True if quiet else None, leave=False,
                 dynamic_ncols=True, file=sys.stderr)
 
 

@@ -83,8 +83,7 @@ class LineFit:
             self.stop_epoch = stop_epoch(self.cost, self.max_cost, self.max_epochs)
         else:
             tolerance = PARAMETER_TOLERANCE * (1 + np.linalg.norm(self.design.least_squares(self.y)))
-            self.stop_epoch = stop_epoch(lambda k: float(self.trajectory.distance(k)[0]), tolerance,
-                                         self.max_epochs)
+            self.stop_epoch = stop_epoch(self.distance2, tolerance**2, self.max_epochs)
 
     @property
     def unstable(self) -> bool:
@@ -94,6 +93,10 @@ class LineFit:
     def cost(self, k: int) -> float:
         """J = (1 / 2m) sum of squared errors after k epochs."""
         return float(self.trajectory.cost(k)[0])
+
+    def distance2(self, k: int) -> float:
+        """Squared distance of the parameters (as GD sees them) from least squares after k epochs."""
+        return float(self.trajectory.distance(k)[0]) ** 2
 
     def theta(self, k: int) -> np.ndarray:
         """Parameters after k epochs in the original units, intercept first."""
@@ -120,16 +123,16 @@ class LineFit:
 
 
 @dataclass(frozen=True)
-class FitTick:
-    """One run at one tick of the clock: the fields of plots.FitState, in the original units."""
+class FitState:
+    """One run at one frame, in the original units: what `plots.FitFigure` draws."""
 
-    label: str
+    label: str  # e.g. "lr 0.05"; "" for a single run
     epoch: int
-    theta: np.ndarray
-    cost: float
+    theta: np.ndarray  # (p,) parameters, intercept first
+    cost: float  # J = (1/2m) sum of squared errors; inf once diverged
     status: str  # "running", "converged" or "diverged"
-    history: tuple[np.ndarray, np.ndarray]
-    path: np.ndarray | None
+    history: tuple[np.ndarray, np.ndarray]  # (epochs, costs) of the frames so far
+    path: np.ndarray | None = None  # (k, 2) (intercept, slope) visited so far; two-parameter models only
 
 
 class FitAnimation:
@@ -138,7 +141,7 @@ class FitAnimation:
     One run: frames planned on its exact cost curve, each changing the line by a similar
     amount. Several: a log-spaced clock up to where the slowest converging run stops; a
     diverging run is marked at the first tick past its blow-up. Iterating yields one list
-    of FitTicks per frame.
+    of FitStates per frame.
     """
 
     def __init__(self, x: np.ndarray, y: np.ndarray, *, x_names: Sequence[str],
@@ -157,7 +160,9 @@ class FitAnimation:
         finite_ends = [e for r, e in zip(self.runs, self.ends) if r.stop_epoch is not None]
         self.end = max(finite_ends or [e for e in self.ends if e is not None] or [first.max_epochs])
         if len(self.runs) == 1 and first.stop_epoch is not None:
-            self.epochs = [0, *plan_frames(first.cost, frames, self.end)]
+            # the cost is soon near its floor while the line still moves along the slow direction:
+            # most frames follow the parameters' distance to least squares, a few the cost
+            self.epochs = [0, *plan_frames(first.cost, frames, self.end, first.distance2)]
         else:
             self.epochs = [0, *geometric_frames(frames, max(self.end, 1))]
 
@@ -165,10 +170,10 @@ class FitAnimation:
     def unstable(self) -> list[bool]:
         return [r.unstable for r in self.runs]
 
-    def __iter__(self) -> Iterator[list[FitTick]]:
+    def __iter__(self) -> Iterator[list[FitState]]:
         histories: list[list[tuple[int, float]]] = [[] for _ in self.runs]
         done = [False] * len(self.runs)
-        last: list[FitTick | None] = [None] * len(self.runs)
+        last: list[FitState | None] = [None] * len(self.runs)
         for tick in self.epochs:
             row = []
             for i, run in enumerate(self.runs):
@@ -183,7 +188,7 @@ class FitAnimation:
                 status = "diverged" if diverged else "converged" if epoch == run.stop_epoch else "running"
                 done[i] = status != "running"
                 epochs, costs = (np.array(v) for v in zip(*histories[i], strict=True))
-                last[i] = FitTick(self.labels[i], epoch, run.theta(epoch), cost, status, (epochs, costs),
+                last[i] = FitState(self.labels[i], epoch, run.theta(epoch), cost, status, (epochs, costs),
                                   self._path(run, epoch) if self.two_parameters and not diverged else None)
                 row.append(last[i])
             yield row
@@ -197,7 +202,7 @@ class FitAnimation:
         points = np.concatenate([self._path(r, end) for r, end in zip(self.runs, self.ends, strict=True)
                                  if not r.unstable and end is not None] + [self.best[None, :]])
         lo, hi = points.min(axis=0), points.max(axis=0)
-        pad = 0.15 * np.maximum(hi - lo, 1e-3 * (1 + np.abs(hi)))
+        pad = 0.25 * np.maximum(hi - lo, 1e-3 * (1 + np.abs(hi)))
         return lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1]
 
     @staticmethod
@@ -213,7 +218,7 @@ class FitAnimation:
         suffixes = [f" ({label})" if label else "" for label in self.labels]
         return [name + suffix for suffix in suffixes for name in ["cost", *params]]
 
-    def log_row(self, ticks: list[FitTick]) -> tuple:
+    def log_row(self, ticks: list[FitState]) -> tuple:
         values: list[float] = []
         for t in ticks:
             values += [t.cost, *(t.theta if len(self.names) <= MAX_LOGGED else [])]

@@ -14,7 +14,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "paintlr"
 NAME = PACKAGE.name
 MODULES = {p.stem: p for p in sorted(PACKAGE.glob("*.py"))}  # "__init__" is the package itself
-HEAVY = ("numpy", "PIL")  # what `paintlr --help` must not load
+HEAVY = ("numpy", "PIL", "matplotlib")  # what `paintlr --help` must not load
 
 
 def parse(module: str) -> ast.Module:
