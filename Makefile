@@ -40,3 +40,9 @@ figures: $(BIN)/paintlr
 	$(BIN)/paintlr sweep sample_images/coffee.png --size 128 --features onehot --features poly --features fourier --features cosine --scale 2 -o docs/designs.gif
 	$(BIN)/paintlr learn sample_images/coffee.png --model logistic --palette 8 --soft -o docs/coffee-palette.gif
 	$(BIN)/paintlr learn sample_images/coffee.png --size 128 --model logistic --palette 8 --features cosine -o docs/coffee-palette-cosine.gif
+	$(BIN)/paintlr fit --example points -o docs/fit-points.gif
+	$(BIN)/paintlr fit --example points --learning-rate 0.01 --learning-rate 0.1 --learning-rate 0.2 -o docs/fit-rates.gif
+	$(BIN)/paintlr fit --example points --learning-rate 0.01 --at 10 --at 100 --at 1000 --at 11243 -o docs/fit-steps.png
+	$(BIN)/paintlr classify --example admissions --predict 45,85 -o docs/classify-admissions.gif
+	$(BIN)/paintlr classify --example admissions --no-standardize --predict 45,85 -o docs/classify-admissions-raw.png
+	$(BIN)/paintlr classify --example iris -o docs/classify-iris.gif

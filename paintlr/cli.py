@@ -547,8 +547,9 @@ def fit(data, example, x_columns, y_column, outputs, degree, standardize, learni
             steps.add(figure.still([(k, first.theta(k)) for k in sorted(set(at_epochs))]))
         try:
             for ticks in animation:
-                out.add(figure.draw(ticks), animation.log_row(ticks))
-                count += 1
+                if moving or log_path:  # a still alone needs the run's end, not its frames
+                    out.add(figure.draw(ticks), animation.log_row(ticks))
+                    count += 1
                 bar.update(1)
         except KeyboardInterrupt:
             interrupted = True
@@ -562,7 +563,8 @@ def fit(data, example, x_columns, y_column, outputs, degree, standardize, learni
         best = ", ".join(f"{n} {v:.6g}" for n, v in zip(animation.names, animation.best, strict=True))
         runs = "; ".join(f"{t.label + ': ' if t.label else ''}{t.status} at epoch {t.epoch:,}"
                          + ("" if t.status == "diverged" else f", cost {t.cost:.6g}") for t in ticks)
-        click.echo(f"{runs}; least squares: {best}; {time.perf_counter() - started:.2f} s, {count} frames "
+        frames_text = f", {count} frames" if count else ""
+        click.echo(f"{runs}; least squares: {best}; {time.perf_counter() - started:.2f} s{frames_text} "
                    f"-> {', '.join(shown)}")
     if interrupted:
         click.echo("paintlr: interrupted; wrote the frames so far", err=True)
