@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .clock import geometric_frames
+from .clock import plan_frames, stop_epoch
 from .designs import Dense
 from .errors import DivergenceError, OptionError
 from .fitting import polynomial_features
@@ -19,6 +19,7 @@ from .logistic import LogisticRegressionModel, max_stable_learning_rate
 from .settings import CLASSIFY_EPOCHS, FRAMES, LOGISTIC_RATE_FRACTION, MAX_FRAMES
 
 GRID = 160  # background samples along each axis
+SETTLED = 1e-12  # a run ends once its cost has made all but this share of its fall
 MARGIN = 0.08  # of the data's range, around the points
 
 
@@ -41,7 +42,7 @@ class Classification:
     `standardize` (the default) runs GD on features scaled to zero mean and unit variance
     and reports parameters in the original units: exam scores around 50 with a bias make
     plain GD crawl. The default learning rate is 3/4 of the stable limit on the features
-    GD sees; the run takes `max_epochs` epochs on a log-spaced clock, or stops below `max_cost`.
+    GD sees. The run ends once settled, below `max_cost`, or at `max_epochs` (see `epochs`).
     """
 
     def __init__(self, x: np.ndarray, labels: np.ndarray, *, x_names: Sequence[str], degree: int = 1,
@@ -73,7 +74,8 @@ class Classification:
         self.max_epochs = CLASSIFY_EPOCHS if max_epochs is None else int(max_epochs)
         self.model = LogisticRegressionModel(learning_rate=self.learning_rate, max_cost=self.max_cost,
                                              standardize=standardize)
-        self.epochs = [0, *geometric_frames(frames, self.max_epochs)]
+        self.frames = frames
+        self._epochs: list[int] | None = None
         lo, hi = x.min(axis=0), x.max(axis=0)
         pad = MARGIN * np.where(hi > lo, hi - lo, 1.0)
         self.grid = (np.linspace(lo[0] - pad[0], hi[0] + pad[0], GRID),
@@ -81,6 +83,33 @@ class Classification:
         gx, gy = np.meshgrid(*self.grid)
         self._grid_features, _ = polynomial_features(np.column_stack([gx.ravel(), gy.ravel()]), degree,
                                                      self.x_names)
+
+    @property
+    def epochs(self) -> list[int]:
+        """The epochs drawn: planned on the run's own cost curve, measured by a first, undrawn pass
+        (logistic GD has no closed form). The run ends below max_cost, or once the cost has made
+        all but SETTLED of its fall within max_epochs; frames split that fall into equal steps."""
+        if self._epochs is None:
+            probe = LogisticRegressionModel(learning_rate=self.learning_rate, max_cost=self.max_cost,
+                                            standardize=self.model.standardize)
+            costs: list[float] = []
+            try:
+                probe.train(self.features, self.labels, epochs=self.max_epochs, log_every=1,
+                            on_log=lambda _, cost: costs.append(cost), classes=self.classes)
+            except DivergenceError:
+                pass  # the drawing pass raises it again, at its epoch
+            curve = np.array(costs)
+            finite = curve[np.isfinite(curve)]
+            floor = float(finite.min()) if finite.size else 0.0
+
+            def excess(k: int) -> float:
+                return float(curve[min(k, curve.size - 1)] - floor)
+
+            end = curve.size - 1
+            if end > 0 and not curve[-1] < self.max_cost and excess(0) > 0:
+                end = stop_epoch(excess, SETTLED * excess(0), end) or 1
+            self._epochs = [0, *plan_frames(excess, self.frames, end)] if end > 0 else [0]
+        return self._epochs
 
     @property
     def unstable(self) -> bool:
@@ -91,7 +120,7 @@ class Classification:
         model = self.model
         model.train(self.features, self.labels, epochs=0, classes=self.classes)
         history: list[tuple[int, float]] = []
-        done, status = 0, "running"
+        done, status, last = 0, "running", self.epochs[-1]
         for tick in self.epochs:
             if tick > done:
                 try:
@@ -101,7 +130,8 @@ class Classification:
                     raise DivergenceError(self.learning_rate, self.max_stable_learning_rate,
                                           done + (exc.epoch or 0)) from None
                 done += result.epochs
-                status = "converged" if result.converged else status
+                settled = done == last and last < self.max_epochs
+                status = "converged" if result.converged or settled else status
             cost = float(model.cost(self.features, self.labels))
             history.append((done, cost))
             epochs, costs = (np.array(v) for v in zip(*history, strict=True))

@@ -585,7 +585,7 @@ def fit(data, example, x_columns, y_column, outputs, degree, standardize, learni
 @click.option("--max-cost", type=POSITIVE, default=None,
               help="Stop below this cross-entropy. [default: none]")
 @click.option("--max-epochs", type=click.IntRange(min=1), default=None,
-              help=f"Epochs to run, on a log-spaced clock. [default: {settings.CLASSIFY_EPOCHS:,}]")
+              help=f"Stop here at the latest. [default: {settings.CLASSIFY_EPOCHS:,}]")
 @frames_option
 @fps_option
 @click.option("--predict", "point", default=None, metavar="X1,X2",
@@ -613,7 +613,7 @@ def classify(data, example, x_columns, y_column, outputs, degree, standardize, l
         click.echo(f"paintlr: warning: learning rate {run.learning_rate:g} is at or above the largest stable "
                    f"rate {run.max_stable_learning_rate:.6g}; the cost will explode", err=True)
     figure = ClassifyFigure(table.x, table.y, classes=run.classes, x_names=table.x_names, grid=run.grid,
-                            epochs=run.max_epochs, cost_range=(1e-3, 1.0))
+                            epochs=max(run.epochs[-1], 1), cost_range=(1e-3, 1.0))
     tick, count, interrupted = None, 0, False
     bar = _progress(len(run.epochs), quiet, unit="frame")
     reference = figure.draw(run.every_colour())

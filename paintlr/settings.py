@@ -22,7 +22,7 @@ DEFAULT_MAX_COST = 1e-4  # 37 dB: the picture is hard to tell from the photo
 OPTIMUM_MARGIN = 1.1  # a design that cannot reach DEFAULT_MAX_COST stops at 1.1 x its optimum (0.4 dB)
 MAX_EPOCHS = 10**9  # linear regression
 LOGISTIC_MAX_EPOCHS = 10**6
-CLASSIFY_EPOCHS = 10_000  # a classify run's epochs, log-spaced: logistic GD has no closed form to stop by
+CLASSIFY_EPOCHS = 10_000  # a classify run's budget: logistic GD may never settle (separable classes)
 LOGISTIC_RATE_FRACTION = 0.75  # logistic's default rate as a share of its stable limit
 DEFAULT_PALETTE = 8  # colours
 

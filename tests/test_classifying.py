@@ -43,7 +43,7 @@ def test_iris_one_vs_rest_agrees_with_scikit_learn():
     assert np.mean(run.model.predict(run.features) == sk.predict(x)) >= 0.98
 
 
-def test_frames_follow_a_log_clock_and_the_cost_falls():
+def test_frames_are_planned_on_the_measured_cost_curve_and_the_cost_falls():
     x, y = admissions()
     ticks = list(Classification(x, y, x_names=["exam1", "exam2"], frames=20))
     epochs = [t.epoch for t in ticks]
