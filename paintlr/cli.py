@@ -108,13 +108,15 @@ feature_detail_options = _options(
 )
 
 
-def learning_rate_option(multiple: bool = False):
+PHOTO_RATES = (f"{settings.SEED_LEARNING_RATE:g}, the seed's, for one-hot linear; half the stable limit for "
+               f"feature maps; {settings.LOGISTIC_RATE_FRACTION:g} of it for logistic")
+
+
+def learning_rate_option(multiple: bool = False, default: str = PHOTO_RATES):
     return click.option(
         "--learning-rate", "learning_rates" if multiple else "learning_rate", type=POSITIVE,
         multiple=multiple, default=() if multiple else None,
-        help="Gradient-descent learning rate; the GD step is rate / samples. [default: "
-             f"{settings.SEED_LEARNING_RATE:g}, the seed's, for one-hot linear; half the stable limit for "
-             f"feature maps; {settings.LOGISTIC_RATE_FRACTION:g} of it for logistic]"
+        help=f"Gradient-descent learning rate; the GD step is rate / samples. [default: {default}]"
              + (" Repeatable: one panel per rate." if multiple else ""))
 
 
@@ -495,7 +497,7 @@ table_options = _options(
 @click.option("--standardize", is_flag=True,
               help="Scale each feature to zero mean and unit variance for training; draw in the "
                    "original units.")
-@learning_rate_option(multiple=True)
+@learning_rate_option(multiple=True, default="half the stable limit 2 / lambda_max")
 @click.option("--max-cost", type=POSITIVE, default=None,
               help="Stop below this cost. [default: once every parameter is within 1e-9 of least squares]")
 @click.option("--max-epochs", type=click.IntRange(min=1), default=None,
@@ -581,7 +583,7 @@ def fit(data, example, x_columns, y_column, outputs, degree, standardize, learni
 @click.option("--standardize/--no-standardize", default=True, show_default=True,
               help="Scale each feature to zero mean and unit variance for training (reported in the "
                    "original units); without it, inputs such as exam scores make plain GD crawl.")
-@learning_rate_option()
+@learning_rate_option(default=f"{settings.LOGISTIC_RATE_FRACTION:g} of the stable limit")
 @click.option("--max-cost", type=POSITIVE, default=None,
               help="Stop below this cross-entropy. [default: none]")
 @click.option("--max-epochs", type=click.IntRange(min=1), default=None,
