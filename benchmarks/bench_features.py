@@ -319,8 +319,8 @@ def features_section(cfg: Config) -> Section:
         "a temp folder, the four commands in turn, median of "
         f"{e2e['reps']} runs each (range in brackets); peak RSS of that process from `os.wait4` "
         "through `benchmarks/launcher.py`, max over runs. Final PSNR is the last frame's, from "
-        "paintlr's summary line; frames are those stored in the GIF (Pillow merges a frame "
-        "identical to the one before it)."
+        "paintlr's summary line; frames are those stored in the GIF (the streaming writer "
+        "keeps every frame painted)."
     )
     sec.add(table(["command", "wall", "final PSNR", "GIF frames", "peak RSS", "GIF size"], rows))
     sec.add("paintlr's summary lines: " + "; ".join(

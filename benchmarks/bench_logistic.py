@@ -31,13 +31,13 @@ from common import (
 from PIL import Image
 
 from paintlr import logistic
-from paintlr.animation import write_outputs
+from paintlr.animation import Outputs
 from paintlr.designs import OneHot
 from paintlr.image import load_image, to_uint8
 from paintlr.logistic import LogisticRegressionModel
-from paintlr.optimizers import GradientDescent
 from paintlr.palette import choose_palette, nearest, quantize
 from paintlr.palette_painting import PalettePainting
+from paintlr.settings import FPS, LOGISTIC_RATE_FRACTION
 
 PHOTO = REPO / "sample_images" / "coffee.png"
 SIDE = 256
@@ -77,7 +77,7 @@ def epoch_figures(cfg: Config, target: np.ndarray) -> dict:
     n = labels.size
     design = OneHot(n)
     classes = np.arange(K)
-    rate = 0.75 * 4.0 * GradientDescent().max_stable_learning_rate(design)  # PalettePainting's default
+    rate = LOGISTIC_RATE_FRACTION * logistic.max_stable_learning_rate(design)  # PalettePainting's default
     zeros = np.zeros((n + 1, K))
     noisy = np.random.default_rng(0).normal(0.0, 1e-3, (n + 1, K))
     model = LogisticRegressionModel()
@@ -188,20 +188,29 @@ def painting_split(target: np.ndarray, soft: bool, out: Path) -> dict:
             frame_calls.append(time.perf_counter() - t0)
 
     painting._frame = frame
-    images, convert, last = [], [], None
+    convert, encode, last, count = [], [], None, 0
     start = time.perf_counter()
-    for last in painting:
-        c0 = time.perf_counter()
-        images.append(to_uint8(last.image))
-        convert.append(time.perf_counter() - c0)
+    e0 = time.perf_counter()
+    outputs = Outputs([out], fps=FPS, scale=1, dither=False, reference=to_uint8(painting.goal()))
+    encode.append(time.perf_counter() - e0)
+    with outputs:  # as cli.learn: each frame streamed to the GIF writer as it is painted
+        for last in painting:
+            c0 = time.perf_counter()
+            image = to_uint8(last.image)
+            convert.append(time.perf_counter() - c0)
+            e0 = time.perf_counter()
+            outputs.add(image)
+            encode.append(time.perf_counter() - e0)
+            count += 1
+        e0 = time.perf_counter()
+        outputs.commit()
+        encode.append(time.perf_counter() - e0)
     loop = time.perf_counter() - start
     t["render"] = sum(frame_calls)
     t["uint8"] = sum(convert)
-    t["train"] = loop - t["render"] - t["uint8"]
-    start = time.perf_counter()
-    write_outputs([out], images, fps=20, scale=1, dither=False)
-    t["encode"] = time.perf_counter() - start
-    t["frames"] = len(images)
+    t["encode"] = sum(encode)
+    t["train"] = loop - t["render"] - t["uint8"] - t["encode"]
+    t["frames"] = count
     t["epochs"] = last.epoch
     t["accuracy"] = last.accuracy
     return t
@@ -346,9 +355,10 @@ def logistic_section(cfg: Config) -> Section:
         f"quarter of the bias-only cost), run in a temp folder, hard and soft alternately, median "
         f"of {e2e['reps']} each (range in brackets); peak RSS of that process from `os.wait4` "
         "through `benchmarks/launcher.py`, max over runs. Frames are the frames painted (rows "
-        "of the log); the GIF stores fewer because Pillow merges a frame identical to the one "
-        "before it into a longer one (the hard painting repeats itself once every pixel is "
-        "right). Accuracy is the share of pixels the last frame paints their own palette "
+        "of the log), with the number the GIF holds in brackets (the streaming writer keeps "
+        "every frame, one identical to the one before as a one-pixel update; Pillow's "
+        "`save_all`, used before, merged such frames). Accuracy is the share of pixels the "
+        "last frame paints their own palette "
         "colour (last row of the log, lowest over runs). paintlr's own summary line reports "
         "its time from inside the process, so without interpreter start-up and imports."
     )
@@ -369,12 +379,13 @@ def logistic_section(cfg: Config) -> Section:
         split_rows = [
             ["`PalettePainting(...)`: k-means palette, labels, cost levels",
              *(fmt_time(splits[k]["setup"]) for k in ("hard", "soft"))],
-            ["train: every `model.train` call (the frame loop less the two rows below)",
+            ["train: every `model.train` call (the frame loop less the three rows below)",
              *(fmt_time(splits[k]["train"]) for k in ("hard", "soft"))],
             ["render: `_frame` (logits for every pixel, argmax or probability mix, accuracy)",
              *(fmt_time(splits[k]["render"]) for k in ("hard", "soft"))],
             ["`to_uint8`, all frames", *(fmt_time(splits[k]["uint8"]) for k in ("hard", "soft"))],
-            ["encode (`write_outputs`: GIF)", *(fmt_time(splits[k]["encode"]) for k in ("hard", "soft"))],
+            ["encode (`animation.Outputs`: the reference `to_uint8(painting.goal())`, the GIF "
+             "palette, every `add`, `commit`)", *(fmt_time(splits[k]["encode"]) for k in ("hard", "soft"))],
             ["frames / epochs", *(f"{splits[k]['frames']} / {splits[k]['epochs']:,}"
                                   for k in ("hard", "soft"))],
         ]

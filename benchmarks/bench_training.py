@@ -345,7 +345,11 @@ def per_epoch_section(cfg: Config) -> tuple[Section, dict]:
         "Time per epoch for all three channels (median of several repetitions); in brackets the "
         "ratio to the in-place add reference measured at the same size in this run. "
         "The seed port's epoch is measured as (T(3 epochs) - T(1 epoch)) / 2, so its one-time "
-        "set-up is excluded."
+        "set-up is excluded. paintlr's iterate engine is `training.descend` on "
+        "`OneHot(n).descent(...)` (the one-hot run with the residual as its state: what "
+        "`model.train(engine=\"iterate\")` runs for batch GD), timed in calls of "
+        f"{ITERATE_BURST} epochs; its exact engine is `training.jump` on `OneHot(n).trajectory(...)` "
+        "to epoch 10^6."
     )
     sec.add(table(headers, [[label] + [cell(k, s, "time") for s in SIDES] for k, label in METHODS]))
     sec.add(

@@ -1,11 +1,13 @@
 """The floor for the end-to-end job: import the runtime dependencies and write a GIF of given frames.
 
 No training and no paintlr: numpy, Pillow, click and tqdm are imported (what any
-paintlr run must load), the frames paintlr produced are read from an .npy file,
-and written as a GIF with one palette (Pillow's fastest quantiser, fast octree, on
-the last frame), no dithering, Pillow's default GIF options.
+paintlr run must load), the frames paintlr produced and its reference image (the
+target photo as uint8) are read from an .npz file, and the frames are written as a
+GIF with one palette (Pillow's fastest quantiser, fast octree, on the reference, as
+paintlr's palette comes from the target), no dithering, Pillow's default GIF options
+(`save_all`, every frame held in memory: fine for 60 frames at 256 px).
 Prints one JSON object with the seconds per phase.
-Usage: floor_child.py FRAMES.npy OUT.gif
+Usage: floor_child.py FRAMES.npz OUT.gif
 """
 
 import time
@@ -24,9 +26,10 @@ T_IMPORTS = time.perf_counter()
 
 
 def main() -> None:
-    frames = np.load(sys.argv[1])
+    with np.load(sys.argv[1]) as data:
+        frames, reference = data["frames"], data["reference"]
     t_load = time.perf_counter()
-    palette = Image.fromarray(frames[-1]).quantize(256, method=Image.Quantize.FASTOCTREE)
+    palette = Image.fromarray(reference).quantize(256, method=Image.Quantize.FASTOCTREE)
     t_palette = time.perf_counter()
     images = [Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
     t_quant = time.perf_counter()
