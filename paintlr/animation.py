@@ -146,7 +146,7 @@ def _sample(image: np.ndarray) -> np.ndarray:
 
 def _octree(images: list[np.ndarray], colours: int) -> list[tuple[int, int, int]]:
     """The distinct colours the fast octree quantiser picks for these images' pixels together."""
-    montage = np.concatenate([_sample(im).reshape(-1, 1, 3) for im in images], axis=0)
+    montage = np.concatenate([im.reshape(-1, 1, 3) for im in images], axis=0)
     quantised = Image.fromarray(montage).quantize(colours, method=Image.Quantize.FASTOCTREE)
     flat = quantised.getpalette() or []
     used = [i for i, n in enumerate(quantised.histogram()[:len(flat) // 3]) if n]
@@ -163,8 +163,8 @@ def gif_palette(first: np.ndarray, reference: np.ndarray | None = None) -> Image
     frame to the reference, then to an even spread of colours, so that the frames in
     between still find near colours.
     """
-    first = _rgb(first)
-    ref = None if reference is None else _rgb(reference)
+    first = _rgb(_sample(np.asarray(first)))  # a palette needs the colours, not every pixel
+    ref = None if reference is None else _rgb(_sample(np.asarray(reference)))
     colours = _octree([ref, ref, first] if ref is not None else [first], 256)
     if len(colours) < 256 and ref is not None:
         if ref.shape != first.shape:
