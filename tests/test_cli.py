@@ -531,14 +531,17 @@ def test_help_does_not_import_numpy_or_pillow(tmp_path):
 
 @pytest.mark.parametrize("command", [["learn", "photo.png", "-o", "a.gif", "-o", "a.png", "--log", "a.csv"],
                                      ["learn", "photo.png", "--model", "logistic", "-o", "a.gif"],
-                                     ["sweep", "photo.png", "-o", "a.gif"]])
+                                     ["sweep", "photo.png", "-o", "a.gif"],
+                                     ["fit", "--example", "points", "-o", "a.gif", "--log", "a.csv"],
+                                     ["classify", "--example", "iris", "-o", "a.gif"]])
 def test_ctrl_c_before_the_first_frame_exits_130_and_writes_nothing(workdir, monkeypatch, command):
     def interrupted(self):
         raise KeyboardInterrupt
         yield
 
     for target in ("paintlr.painting.Painting.__iter__", "paintlr.palette_painting.PalettePainting.__iter__",
-                   "paintlr.sweep.Sweep.__iter__"):
+                   "paintlr.sweep.Sweep.__iter__", "paintlr.fitting.FitAnimation.__iter__",
+                   "paintlr.classifying.Classification.__iter__"):
         monkeypatch.setattr(target, interrupted)
     result = invoke(*command)
     assert result.exit_code == 130, result.output
@@ -940,3 +943,21 @@ def test_table_usage_errors(workdir, args):
     result = invoke("classify" if "--predict" in args else "fit", *args)
     assert result.exit_code in (1, 2) and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "Traceback" not in result.output
+
+
+def test_fit_interrupted_midway_writes_the_frames_so_far(workdir, monkeypatch):
+    from paintlr.fitting import FitAnimation
+
+    original = FitAnimation.__iter__
+
+    def three_then_ctrl_c(self):
+        for i, row in enumerate(original(self)):
+            if i == 3:
+                raise KeyboardInterrupt
+            yield row
+
+    monkeypatch.setattr(FitAnimation, "__iter__", three_then_ctrl_c)
+    result = invoke("fit", "--example", "points", "-o", "a.gif", "--log", "a.csv")
+    assert result.exit_code == 130
+    assert result.stderr.strip().splitlines()[-1] == "paintlr: interrupted; wrote the frames so far"
+    assert len(read_frames(workdir / "a.gif")) == len(read_log(workdir / "a.csv")) == 3
