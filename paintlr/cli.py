@@ -315,40 +315,26 @@ def learn(photo, outputs, size, background, fps, scale, dither, log_path, quiet,
         click.echo(f"paintlr: warning: learning rate {painting.learning_rate:g} is at or above the largest "
                    f"stable rate {painting.max_stable_learning_rate:.6g} for {settings_['optimizer']}; "
                    f"the cost will explode", err=True)
-    last, count, interrupted = None, 0, False
     bar = _progress(total, quiet)
+
+    def add(frame) -> tuple:
+        out.add(to_uint8(frame.image), (frame.epoch, *report.row(frame)))
+        bar.update(frame.epoch - bar.n)
+        bar.set_postfix_str(report.postfix(frame), refresh=False)
+        return frame.epoch, frame.cost, report.summary(frame)  # not the frame: its image would stay
+
     with Outputs(outputs, fps=fps, scale=scale, dither=dither, reference=to_uint8(painting.goal()),
                  log=log_path, columns=report.columns) as out:
-        try:
-            for frame in painting:
-                out.add(to_uint8(frame.image), (frame.epoch, *report.row(frame)))
-                count += 1
-                bar.update(frame.epoch - bar.n)
-                bar.set_postfix_str(report.postfix(frame), refresh=False)
-                last = (frame.epoch, frame.cost, report.summary(frame))
-                del frame  # the next frame is computed without this one's image held here
-        except KeyboardInterrupt:
-            interrupted = True
-        finally:
-            bar.close()
-        if last is None:
-            raise click.exceptions.Abort()
+        (epoch, cost, summary), count, interrupted = _record(painting, add, bar)
         written = out.commit()
-    epoch, cost, summary = last
     if painting.truncated:
         click.echo(f"paintlr: warning: stopped at {settings.MAX_FRAMES} frames; use a larger --burst",
                    err=True)
     elif not interrupted and training and cost >= painting.max_cost:
         click.echo(f"paintlr: warning: stopped at --max-epochs {painting.max_epochs:,} with cost "
                    f"{cost:.3g} still above --max-cost {painting.max_cost:g}", err=True)
-    if not quiet:
-        shown = written if len(written) <= 3 else [*written[:2], f"... ({len(written)} files)"]
-        what = f"{epoch:,} epochs" if training else "least-squares solution"
-        click.echo(f"{what}, {summary}, {time.perf_counter() - started:.2f} s, "
-                   f"{count} frames -> {', '.join(shown)}")
-    if interrupted:
-        click.echo("paintlr: interrupted; wrote the frames learned so far", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+    what = f"{epoch:,} epochs" if training else "least-squares solution"
+    _report(f"{what}, {summary}", started, count, written, quiet, interrupted)
 
 
 @cli.command()
@@ -444,24 +430,16 @@ def sweep(photo, size, background, output, learning_rates, optimizers, feature_n
         _note(text)
     comparison = Sweep(target, runs, frames=frames, engine=engine, **common)
     reference = compose_rows(comparison.goal_panels(), scale)
-    panels, count, interrupted = None, 0, False
+    def add(panels) -> list:
+        out.add(compose(panels, scale))
+        return panels
+
     with Outputs([output], fps=fps, reference=reference) as out:
-        try:
-            for panels in comparison:
-                out.add(compose(panels, scale))
-                count += 1
-        except KeyboardInterrupt:
-            if panels is None:
-                raise
-            interrupted = True
-        out.commit()
-    if interrupted:
-        click.echo("paintlr: interrupted; wrote the frames so far", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    if not quiet:
-        states = ", ".join(f"{p.label}: {p.status} at epoch {p.frame.epoch:,}"
-                           + ("" if p.status == "diverged" else f", {p.frame.psnr:.1f} dB") for p in panels)
-        click.echo(f"{count} frames, {time.perf_counter() - started:.2f} s -> {output} ({states})")
+        panels, count, interrupted = _record(comparison, add)
+        written = out.commit()
+    states = "; ".join(f"{p.label}: {p.status} at epoch {p.frame.epoch:,}"
+                       + ("" if p.status == "diverged" else f", {p.frame.psnr:.1f} dB") for p in panels)
+    _report(states, started, count, written, quiet, interrupted)
 
 
 def _table(data: str | None, example: str | None, x: tuple[str, ...], y: str | None, labels: bool):
@@ -541,36 +519,24 @@ def fit(data, example, x_columns, y_column, outputs, degree, standardize, learni
                        cost_range=(animation.optimal_cost, start), surface=animation.path_box())
     stills = [o for o in outputs if at_epochs and output_kind(o) == "still"]
     moving = [o for o in outputs if o not in stills]
-    ticks, count, interrupted = None, 0, False
     bar = _progress(len(animation.epochs), quiet, unit="frame")
+
+    def add(ticks) -> list:
+        if moving or log_path:  # a still alone needs the run's end, not its frames
+            out.add(figure.draw(ticks), animation.log_row(ticks))
+        bar.update(1)
+        return ticks
+
     with Outputs(moving, fps=fps, log=log_path, columns=animation.log_columns()) as out, \
             Outputs(stills) as steps:
         if stills:
             steps.add(figure.still([(k, first.theta(k)) for k in sorted(set(at_epochs))]))
-        try:
-            for ticks in animation:
-                if moving or log_path:  # a still alone needs the run's end, not its frames
-                    out.add(figure.draw(ticks), animation.log_row(ticks))
-                    count += 1
-                bar.update(1)
-        except KeyboardInterrupt:
-            interrupted = True
-        finally:
-            bar.close()
-        if ticks is None:
-            raise click.exceptions.Abort()
-        written = (out.commit() if moving else []) + (steps.commit() if stills else [])
-    if not quiet:
-        shown = written if len(written) <= 3 else [*written[:2], f"... ({len(written)} files)"]
-        best = ", ".join(f"{n} {v:.6g}" for n, v in zip(animation.names, animation.best, strict=True))
-        runs = "; ".join(f"{t.label + ': ' if t.label else ''}{t.status} at epoch {t.epoch:,}"
-                         + ("" if t.status == "diverged" else f", cost {t.cost:.6g}") for t in ticks)
-        frames_text = f", {count} frames" if count else ""
-        click.echo(f"{runs}; least squares: {best}; {time.perf_counter() - started:.2f} s{frames_text} "
-                   f"-> {', '.join(shown)}")
-    if interrupted:
-        click.echo("paintlr: interrupted; wrote the frames so far", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        ticks, count, interrupted = _record(animation, add, bar)
+        written = (out.commit() if moving or log_path else []) + (steps.commit() if stills else [])
+    best = ", ".join(f"{n} {v:.6g}" for n, v in zip(animation.names, animation.best, strict=True))
+    runs = "; ".join(f"{t.label + ': ' if t.label else ''}{t.status} at epoch {t.epoch:,}"
+                     + ("" if t.status == "diverged" else f", cost {t.cost:.6g}") for t in ticks)
+    _report(f"{runs}; least squares: {best}", started, count if moving else 0, written, quiet, interrupted)
 
 
 @cli.command()
@@ -616,37 +582,26 @@ def classify(data, example, x_columns, y_column, outputs, degree, standardize, l
                    f"rate {run.max_stable_learning_rate:.6g}; the cost will explode", err=True)
     figure = ClassifyFigure(table.x, table.y, classes=run.classes, x_names=table.x_names, grid=run.grid,
                             epochs=max(run.epochs[-1], 1), cost_range=(1e-3, 1.0))
-    tick, count, interrupted = None, 0, False
     bar = _progress(len(run.epochs), quiet, unit="frame")
     reference = figure.draw(run.every_colour())
+
+    def add(tick):
+        out.add(figure.draw(tick), run.log_row(tick))
+        bar.update(1)
+        return tick.epoch, tick.cost, tick.accuracy
+
     with Outputs(outputs, fps=fps, reference=reference, log=log_path, columns=run.log_columns()) as out:
-        try:
-            for tick in run:
-                out.add(figure.draw(tick), run.log_row(tick))
-                count += 1
-                bar.update(1)
-        except KeyboardInterrupt:
-            interrupted = True
-        finally:
-            bar.close()
-        if tick is None:
-            raise click.exceptions.Abort()
+        (epoch, cost, accuracy), count, interrupted = _record(run, add, bar)
         written = out.commit()
-    if not quiet:
-        shown = written if len(written) <= 3 else [*written[:2], f"... ({len(written)} files)"]
-        params = run.model.get_params()  # (p,) for two classes, (p, K) one-vs-rest
-        line = f"{tick.epoch:,} epochs, cost {tick.cost:.4f}, {100 * tick.accuracy:.1f} % right"
-        if params.ndim == 1:
-            theta = ", ".join(f"{v:.5g}" for v in params)
-            line += f", theta ({theta}) for (intercept, {', '.join(run.names)})"
-        if at is not None:
-            where = ", ".join(f"{n} {v:g}" for n, v in zip(table.x_names, at, strict=True))
-            probs = zip(run.classes, run.probabilities(at), strict=True)
-            line += f"; at {where}: " + ", ".join(f"P({c}) = {p:.3f}" for c, p in probs)
-        click.echo(f"{line}; {time.perf_counter() - started:.2f} s, {count} frames -> {', '.join(shown)}")
-    if interrupted:
-        click.echo("paintlr: interrupted; wrote the frames so far", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+    params = run.model.get_params()  # (p,) for two classes, (p, K) one-vs-rest
+    line = f"{epoch:,} epochs, cost {cost:.4f}, {100 * accuracy:.1f} % right"
+    if params.ndim == 1:
+        line += f", theta ({', '.join(f'{v:.5g}' for v in params)}) for (intercept, {', '.join(run.names)})"
+    if at is not None:
+        where = ", ".join(f"{n} {v:g}" for n, v in zip(table.x_names, at, strict=True))
+        probs = zip(run.classes, run.probabilities(at), strict=True)
+        line += f"; at {where}: " + ", ".join(f"P({c}) = {p:.3f}" for c, p in probs)
+    _report(line, started, count, written, quiet, interrupted)
 
 
 def _point(text: str | None) -> tuple[float, float] | None:
@@ -659,6 +614,40 @@ def _point(text: str | None) -> tuple[float, float] | None:
     if len(values) != 2 or not all(v == v and abs(v) != float("inf") for v in values):
         raise click.BadParameter(f"{text!r}: give two numbers such as 45,85", param_hint="'--predict'")
     return values
+
+
+def _record(items, add, bar=None) -> tuple[object, int, bool]:
+    """Feed every item of a run to add(item), which writes its frame and returns what to keep of it.
+
+    Ctrl-C stops the run and keeps the frames before it; with none yet it aborts (exit 130,
+    nothing written). Returns (what add returned last, frames recorded, interrupted).
+    """
+    last, count, interrupted = None, 0, False
+    try:
+        for item in items:
+            last = add(item)
+            count += 1
+            del item  # the next item is computed without this one held here
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if bar is not None:
+            bar.close()
+    if count == 0:
+        raise click.exceptions.Abort()
+    return last, count, interrupted
+
+
+def _report(head: str, started: float, count: int, written: list[str], quiet: bool,
+            interrupted: bool) -> None:
+    """The summary line (unless quiet), then exit 130 if the run was interrupted."""
+    if not quiet:
+        shown = written if len(written) <= 3 else [*written[:2], f"... ({len(written)} files)"]
+        frames = f", {count} frames" if count else ""
+        click.echo(f"{head}, {time.perf_counter() - started:.2f} s{frames} -> {', '.join(shown)}")
+    if interrupted:
+        click.echo("paintlr: interrupted; wrote the frames so far", err=True)
+        sys.exit(EXIT_INTERRUPTED)
 
 
 def _progress(total: int | None, quiet: bool, unit: str = "epoch"):

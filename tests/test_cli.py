@@ -593,7 +593,7 @@ def test_ctrl_c_writes_the_frames_so_far_and_exits_130(tmp_path):
     assert proc.returncode == 130, stderr
     assert "epoch" in stderr and "dB" in stderr  # the progress bar: epochs, cost, PSNR
     assert "Traceback" not in stderr
-    assert stderr.strip().splitlines()[-1].endswith("interrupted; wrote the frames learned so far")
+    assert stderr.strip().splitlines()[-1].endswith("interrupted; wrote the frames so far")
     frames = read_frames(tmp_path / "out.gif")
     assert len(frames) >= 1 and np.array_equal(frames[0], np.zeros_like(frames[0]))
     rows = read_log(tmp_path / "out.csv")
