@@ -25,10 +25,12 @@ sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 import bench_features
 import bench_logistic
 import bench_output
+import bench_tables
 import bench_training
 from common import REPO, Config, Section, fmt_bytes, fmt_ratio, fmt_time, log, machine, table
 
-SECTIONS = ["startup", "per-epoch", "threshold", "exact-frames", "gif", "e2e", "big", "logistic", "features"]
+SECTIONS = ["startup", "per-epoch", "threshold", "exact-frames", "gif", "e2e", "big", "logistic", "features",
+            "tables"]
 
 
 def run_sections(cfg: Config, only: set[str]) -> list[Section]:
@@ -78,6 +80,8 @@ def run_sections(cfg: Config, only: set[str]) -> list[Section]:
     attempt("logistic", "Logistic regression and palette painting (issue 6)",
             lambda: bench_logistic.logistic_section(cfg))
     attempt("features", "Feature maps at 128 px (issue 5)", lambda: bench_features.features_section(cfg))
+    attempt("tables", "Tables: `paintlr fit` and `paintlr classify`",
+            lambda: bench_tables.tables_section(cfg))
     return done
 
 
@@ -135,6 +139,7 @@ def targets_table(sections: list[Section]) -> str:
         row("`paintlr --help` imports", "not measured", "neither numpy nor Pillow", None)
     logistic_rows(m, row)
     features_rows(m, row)
+    tables_rows(m, row)
     return table(["target", "measured", "target", "verdict", "note"], rows)
 
 
@@ -236,6 +241,34 @@ def features_rows(m: dict, row) -> None:
             f"< {bench_features.WALL_TARGET:g} s", None)
 
 
+def tables_rows(m: dict, row) -> None:
+    """`paintlr fit` and `paintlr classify`: each whole command, and drawing one frame of it."""
+    wall, draw = bench_tables.WALL_TARGET, bench_tables.DRAW_TARGET
+    results = m.get("tables", {})
+    for name, _, _ in bench_tables.JOBS:
+        command = bench_tables.command_text(name)
+        r = results.get(name)
+        if r is None:
+            row(f"Tables, `{command}`: wall", "not measured", f"< {wall:g} s", None)
+            continue
+        lo, hi = r["wall_range"]
+        runs = f"median of {r['reps']} runs, {fmt_time(lo)} to {fmt_time(hi)}" if r["reps"] > 1 else \
+            "1 run (--quick)"
+        row(f"Tables, `{command}`: wall", fmt_time(r["wall"]), f"< {wall:g} s", r["wall"] < wall,
+            f"{runs}; peak RSS {fmt_bytes(r['rss'])}; {r['frames']} frames")
+    for name, _, _ in bench_tables.JOBS:
+        command = bench_tables.command_text(name)
+        r = results.get(name)
+        if r is None:
+            row(f"Tables, `{command}`: drawing a frame", "not measured", f"< {fmt_time(draw)}", None)
+            continue
+        h, w = r["shape"][:2]
+        row(f"Tables, `{command}`: `figure.draw` of one {w} x {h} frame (median over the frames)",
+            fmt_time(r["draw_median"]), f"< {fmt_time(draw)} a frame", r["draw_median"] < draw,
+            f"largest {fmt_time(r['draw_max'])}, mean {fmt_time(r['draw_mean'])} over {r['frames']} frames; "
+            f"GIF encoding {fmt_time(r['encode_per_frame'])} a frame (no goal)")
+
+
 HEADLINE_METHODS = [
     ("seed", "Seed loop, literal Python port"),
     ("dense", "Dense numpy GD (n x (n+1) matrix)"),
@@ -289,7 +322,7 @@ def render(sections: list[Section], cfg: Config, info: list, total: float) -> st
         out += ["", "**This is a --quick smoke run: fewer sizes and repetitions; not the figures "
                 "to quote.**"]
     out += ["", "## Machine", "", table(["", ""], [[k, v] for k, v in info]), ""]
-    out += ["## Targets (issues 3, 5 and 6, and the streaming writer's memory goals)", "",
+    out += ["## Targets (issues 3, 5 and 6, the streaming writer's memory goals, fit and classify)", "",
             targets_table(sections), ""]
     head = headline(sections)
     if head:
