@@ -152,3 +152,75 @@ def cat() -> np.ndarray:
         im = im.convert("RGB")
         im.thumbnail((64, 64))
         return np.asarray(im, dtype=np.float64) / 255
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Browser tests: a real headless Chromium (Debian's package) driven by Playwright for Python.
+#
+#   def test_something(page, tmp_path):
+#       page.goto(html_file.as_uri())
+#       assert page.evaluate("window.answer") == 42
+#       assert page.console_errors == []      # console.error(...) and uncaught exceptions
+#       assert page.network_requests == []    # every non-file:// request, websockets too (all aborted)
+#
+# One browser per test session (`browser`, launched on first use), a fresh context and page per test
+# (`page`). PAINTLR_CHROMIUM overrides the executable. Without Chromium or the playwright package the
+# tests skip locally and fail when CI=true: a skipped browser test in CI is a failure.
+
+CHROMIUM = os.environ.get("PAINTLR_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _no_browser(reason: str):
+    message = (f"{reason}: browser tests need Debian's chromium: apt-get install chromium, "
+               "and the playwright package: pip install -e '.[dev]'")
+    if os.environ.get("CI", "").lower() in ("true", "1"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The session's one headless Chromium (a Playwright Browser); Playwright gives it a fresh profile dir."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _no_browser("the playwright package is not installed")
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        _no_browser(f"no Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A Playwright Page in a fresh context, offline but for file://, with two lists to assert on:
+
+    page.console_errors   -- console.error texts, failed loads, and "uncaught: ..." for page errors
+    page.network_requests -- URL of every request that was not file:// (each one aborted)
+    """
+    context = browser.new_context()
+    p = context.new_page()
+    p.console_errors = []
+    p.network_requests = []
+    p.on("console", lambda m: p.console_errors.append(m.text) if m.type == "error" else None)
+    p.on("pageerror", lambda e: p.console_errors.append(f"uncaught: {e}"))
+
+    def guard(route):
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            p.network_requests.append(route.request.url)
+            route.abort()
+
+    def guard_socket(ws):
+        p.network_requests.append(ws.url)
+        ws.close()
+
+    context.route("**/*", guard)
+    context.route_web_socket("**/*", guard_socket)
+    yield p
+    context.close()
