@@ -1,4 +1,5 @@
-"""Frames to files: GIF, WebP and APNG animations, still images, numbered frame files and a CSV log.
+"""Frames to files: GIF, WebP and APNG animations, a player page (.html), video (.mp4, .webm),
+still images, numbered frame files and a CSV log.
 
 The output format follows the file name's extension. Frames flow to every output one
 at a time (`Outputs`), so memory does not grow with the number of frames: each
@@ -9,13 +10,16 @@ interrupted or failed run never leaves a half-written file or a partial set.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
 import io
 import os
 import re
+import signal
 import struct
 import tempfile
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
@@ -25,9 +29,11 @@ import numpy as np
 from PIL import GifImagePlugin, Image
 
 from .errors import OutputError
+from .page import PageWriter
 from .settings import FPS
+from .video import VIDEO, VideoEncoder, require_av
 
-ANIMATIONS = {".gif": "GIF", ".webp": "WEBP", ".apng": "PNG"}
+ANIMATIONS = {".gif": "GIF", ".webp": "WEBP", ".apng": "PNG", ".html": "HTML", **VIDEO}
 STILLS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
 PLACEHOLDER = re.compile(r"%(0?\d+)?d")
 HOLD_MS = 1500
@@ -271,6 +277,14 @@ class _Writer:
     def frame(self, frame: np.ndarray, ms: int) -> None:
         raise NotImplementedError
 
+    def row(self, row: Sequence) -> None:
+        """The log row of the frame just added (written ahead of the frame itself)."""
+
+    def abort(self) -> None:
+        """Remove this output's temporary files."""
+        for temp in self.temps:
+            temp.discard()
+
     def finish(self) -> None:
         for temp in self.temps:
             temp.finish()
@@ -474,6 +488,76 @@ class _WebpWriter(_Writer):
         super().finish()
 
 
+class _PageWriter(_Writer):
+    """The player page (`page.PageWriter`): frames at their own size (the page scales them), each
+    with its log row, and the summary known at the end."""
+
+    def __init__(self, name: str, fps: float, columns: Sequence[str], page: dict):
+        self.name = name
+        self.temps = [_Temp(name)]
+        self.rows: list = []
+        self.count = 0
+        self.summary = ""
+        self.page = PageWriter(self.temps[0].fp, columns=columns, fps=fps, **page)
+
+    def row(self, row: Sequence) -> None:
+        self.rows = [*self.rows, row]
+
+    def frame(self, frame: np.ndarray, ms: int) -> None:
+        self.page.add(frame, self.rows[self.count])
+        self.count += 1
+
+    def snapshot(self) -> tuple[dict, list]:
+        state, sizes = super().snapshot()
+        return dict(state, page_rows=list(self.page.data["rows"])), sizes
+
+    def restore(self, snapshot: tuple[dict, list]) -> None:
+        state, sizes = snapshot
+        self.page.data["rows"] = state["page_rows"]
+        super().restore(({k: v for k, v in state.items() if k != "page_rows"}, sizes))
+
+    def finish(self) -> None:
+        self.page.close(self.summary)
+        super().finish()
+
+
+class _VideoWriter(_Writer):
+    """MP4 (H.264) or WebM (VP9) through PyAV, a frame at a time, each shown for its duration."""
+
+    def __init__(self, name: str, fps: float):
+        self.name = name
+        self.temps = [_Temp(name, open_file=False)]
+        self.encoder = VideoEncoder(self.temps[0].tmp, Path(name).suffix.lower(), fps)
+
+    def frame(self, frame: np.ndarray, ms: int) -> None:
+        with _interrupts_held():  # an encoder cannot be rolled back to the frame before
+            self.encoder.add(frame, ms)
+
+    def finish(self) -> None:
+        self.encoder.close()
+        super().finish()
+
+    def abort(self) -> None:
+        self.encoder.abort()
+        super().abort()
+
+
+@contextlib.contextmanager
+def _interrupts_held():
+    """Ctrl-C inside the block takes effect at its end (main thread only; elsewhere a no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = []
+    previous = signal.signal(signal.SIGINT, lambda *_: caught.append(True))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
 def _save_still(target: str, frame: np.ndarray, fmt: str, scale: int) -> None:
     im = _scaled(_image(frame), scale)
     extra = {"quality": 95} if fmt in ("JPEG", "WEBP") else {}
@@ -538,9 +622,11 @@ class Outputs:
     """Every requested output fed from one stream of frames; nothing appears at the final names
     before commit().
 
-    `paths` are animations (.gif, .webp, .apng), final images (.png, .jpg) and
-    frame-file patterns (frame_%04d.png), as `output_kind` tells them apart; `log` is
-    a CSV file that gets `epoch,<columns>` and one row per frame. `reference` (the
+    `paths` are animations (.gif, .webp, .apng, a player page .html, video .mp4 or
+    .webm), final images (.png, .jpg) and frame-file patterns (frame_%04d.png), as
+    `output_kind` tells them apart; `log` is a CSV file that gets `epoch,<columns>` and
+    one row per frame, and a page gets the same rows, with `page` (title, command,
+    live; see `page.PageWriter`) and the summary given to commit(). `reference` (the
     target photo) is what the GIF palette is built from, with the first frame.
 
     Frames are written as they come, to hidden temporary files beside their final
@@ -560,14 +646,18 @@ class Outputs:
 
     def __init__(self, paths: Iterable[str | os.PathLike], *, fps: float = FPS, scale: int = 1,
                  dither: bool = False, reference: np.ndarray | None = None,
-                 log: str | os.PathLike | None = None, columns: Sequence[str] = ()):
+                 log: str | os.PathLike | None = None, columns: Sequence[str] = (), page: dict | None = None):
         kinds = [(os.fspath(p), output_kind(p)) for p in paths]  # ValueError before any file exists
+        if any(Path(name).suffix.lower() in VIDEO for name, _ in kinds):
+            require_av()
         if int(scale) != scale or scale < 1:
             raise ValueError(f"scale must be a whole number >= 1, not {scale!r}")
         self._step, self._hold = durations(2, fps)
         self._writers: list[_Writer] = []
         self._log: _LogWriter | None = None
         self._pending: np.ndarray | None = None
+        self._rows_needed = log is not None or any(Path(name).suffix.lower() == ".html" for name, _ in kinds)
+        self._width = 1 + len(columns)
         self._shape: tuple[int, ...] | None = None
         self._count = 0
         self._state = "open"
@@ -582,6 +672,10 @@ class Outputs:
                     self._writers.append(_GifWriter(name, scale, dither, reference))
                 elif ext == ".webp":
                     self._writers.append(_WebpWriter(name, scale))
+                elif ext == ".html":
+                    self._writers.append(_PageWriter(name, fps, columns, page or {"title": Path(name).stem}))
+                elif ext in VIDEO:
+                    self._writers.append(_VideoWriter(name, fps))
                 else:
                     self._writers.append(_ApngWriter(name, scale))
             if log is not None:
@@ -631,18 +725,15 @@ class Outputs:
         self._check_open()
         shape = np.shape(frame)
         frame = self._checked(frame)
-        if self._log is not None:
-            if row is None or len(row) != self._log.width:
-                raise ValueError(f"the log needs a row of {self._log.width} values, epoch first, not {row!r}")
+        if self._rows_needed and (row is None or len(row) != self._width):
+            raise ValueError(f"the log and the page need a row of {self._width} values, epoch first, "
+                             f"not {row!r}")
         snapshots = [w.snapshot() for w in self._writers]
         try:
             if self._pending is not None:
                 self._each(lambda w: w.frame(self._pending, self._step))
-            if self._log is not None:
-                try:
-                    self._log.row(row)
-                except OSError as exc:
-                    raise _cannot_write(self._log.name, exc) from exc
+            if self._rows_needed:
+                self._each(lambda w: w.row(row))
         except KeyboardInterrupt:
             for writer, snapshot in zip(self._writers, snapshots):
                 writer.restore(snapshot)
@@ -652,8 +743,8 @@ class Outputs:
             raise
         self._pending, self._shape, self._count = frame, shape, self._count + 1
 
-    def commit(self) -> list[str]:
-        """Finish every file, rename them all into place, return the names written.
+    def commit(self, summary: str = "") -> list[str]:
+        """Finish every file (a page gets `summary`), rename them all into place, return the names written.
 
         Every file is completed before any is renamed (completing is what can fail on
         a full disk; renames in the same folder do not need space).
@@ -664,6 +755,8 @@ class Outputs:
             raise ValueError("no frames to write")
         try:
             self._each(lambda w: w.frame(self._pending, self._hold))
+            for writer in self._writers:
+                writer.summary = summary
             self._each(lambda w: w.finish())
             temps = [t for w in self._writers for t in w.temps]
             for temp in temps:
@@ -694,8 +787,7 @@ class Outputs:
         self._state = "aborted"
         self._pending = None
         for writer in self._writers:
-            for temp in writer.temps:
-                temp.discard()
+            writer.abort()
 
 
 # --- one-call helpers ------------------------------------------------------------------------

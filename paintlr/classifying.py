@@ -7,7 +7,7 @@ drawing here: the run yields costs, accuracy and probabilities on a grid; `plots
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -16,6 +16,8 @@ from .designs import Dense
 from .errors import DivergenceError, OptionError
 from .fitting import polynomial_features
 from .logistic import LogisticRegressionModel, max_stable_learning_rate
+from .page import Playable
+from .plots import ClassifyFigure, ClassifyState
 from .settings import CLASSIFY_EPOCHS, FRAMES, LOGISTIC_RATE_FRACTION, MAX_FRAMES
 
 GRID = 160  # background samples along each axis
@@ -23,20 +25,7 @@ SETTLED = 1e-12  # a run ends once its cost has made all but this share of its f
 MARGIN = 0.08  # of the data's range, around the points
 
 
-@dataclass(frozen=True)
-class ClassifyState:
-    """The run at one frame: what `plots.ClassifyFigure` draws."""
-
-    label: str
-    epoch: int
-    cost: float  # mean cross-entropy
-    accuracy: float  # share of training points predicted right
-    status: str  # "running", "converged" or "diverged"
-    history: tuple[np.ndarray, np.ndarray]  # (epochs, costs) so far
-    scores: np.ndarray  # on the grid: (gh, gw) P(classes[1]), or (gh, gw, K) each class's own probability
-
-
-class Classification:
+class Classification(Playable):
     """Batch GD of a logistic classifier on polynomial features of two inputs, frame by frame.
 
     `standardize` (the default) runs GD on features scaled to zero mean and unit variance
@@ -167,6 +156,15 @@ class Classification:
         features, _ = polynomial_features(point, self.degree, self.x_names)
         p = self.model.score(features, normalize=True)[0]
         return np.array([1.0 - p, p]) if np.ndim(p) == 0 else p
+
+    @cached_property
+    def figure(self) -> ClassifyFigure:
+        """The figure every frame is drawn on: the points, the grid, the whole run's epoch axis."""
+        return ClassifyFigure(self.x, self.labels, classes=self.classes, x_names=self.x_names, grid=self.grid,
+                              epochs=max(self.epochs[-1], 1), cost_range=(1e-3, 1.0))
+
+    def pixels(self, tick: ClassifyState) -> np.ndarray:
+        return self.figure.draw(tick)
 
     def log_columns(self) -> list[str]:
         return ["cost", "accuracy"]

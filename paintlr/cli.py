@@ -40,6 +40,7 @@ class PaintlrGroup(click.Group):
     """A click group whose every error is one line on stderr, without a traceback."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        self.command_line = ["paintlr", *(sys.argv[1:] if args is None else args)]
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except NO_ARGS_IS_HELP as exc:
@@ -182,7 +183,8 @@ def _check_writable(path: str, photo: str, hint: str) -> None:
 
 
 def _check_outputs(outputs: tuple[str, ...], photo: str, animation_only: bool = False) -> list[str]:
-    from .animation import frame_files, output_kind
+    from .animation import ANIMATIONS, frame_files, output_kind
+    from .video import VIDEO, require_av
 
     hint = "'-o' / '--output'"
     for out in outputs:
@@ -191,8 +193,10 @@ def _check_outputs(outputs: tuple[str, ...], photo: str, animation_only: bool = 
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint=hint) from None
         if animation_only and kind != "animation":
-            raise click.BadParameter(f"{out}: a sweep is an animation (.gif, .webp or .apng)",
+            raise click.BadParameter(f"{out}: a sweep is an animation ({', '.join(ANIMATIONS)})",
                                      param_hint=hint)
+        if Path(out).suffix.lower() in VIDEO:
+            require_av()  # before any training
         _check_writable(out, photo, hint)
         if kind == "sequence" and Path(photo).exists() and frame_files(out).fullmatch(Path(photo).name) \
                 and Path(out).parent.resolve() == Path(photo).resolve().parent:
@@ -222,16 +226,19 @@ def _note(text: str) -> None:
     click.echo(f"paintlr: note: {text}", err=True)
 
 
+def _page(title: str, live: dict | None = None) -> dict:
+    """What a player page shows besides the frames: a title, the command line, a closed form."""
+    import shlex
+
+    words = getattr(click.get_current_context().find_root().command, "command_line", ["paintlr"])
+    return {"title": title, "command": shlex.join(words), "live": live}
+
+
 class _LinearReport:
-    """What the CLI shows of a linear painting: cost per channel, PSNR, distance from the optimum."""
+    """What the CLI says of a linear painting's frames: cost and PSNR."""
 
-    def __init__(self, painting, channels: int):
+    def __init__(self, painting):
         self.optimal_cost = painting.optimal_cost
-        self.columns = ["cost", *(f"cost_{c}" for c in ("L" if channels == 1 else "RGB")), "psnr_db",
-                        "excess_cost"]
-
-    def row(self, frame) -> tuple:
-        return (frame.cost, *frame.channel_costs, frame.psnr, frame.cost - self.optimal_cost)
 
     def postfix(self, frame) -> str:
         return f"cost {frame.cost:.3g}, {frame.psnr:.1f} dB"
@@ -241,15 +248,7 @@ class _LinearReport:
 
 
 class _PaletteReport:
-    """What the CLI shows of a palette painting: cross-entropy per class and pixel accuracy."""
-
-    def __init__(self, painting):
-        classes = painting.palette.shape[0]
-        self.columns = ["cost", *(f"cost_{k}" for k in range(1 if classes == 2 else classes)),
-                        "accuracy"]
-
-    def row(self, frame) -> tuple:
-        return (frame.cost, *frame.channel_costs, frame.accuracy)
+    """What the CLI says of a palette painting's frames: cross-entropy and pixel accuracy."""
 
     def postfix(self, frame) -> str:
         return f"cost {frame.cost:.3g}, {100 * frame.accuracy:.1f} % right"
@@ -308,9 +307,9 @@ def learn(photo, outputs, size, background, fps, scale, dither, log_path, quiet,
         _note(text)
     training = settings_["solver"] == "gd"
     if settings_["model"] == "linear":
-        report, total = _LinearReport(painting, painting.shape[2]), painting.stop_epoch
+        report, total = _LinearReport(painting), painting.stop_epoch
     else:
-        report, total = _PaletteReport(painting), None
+        report, total = _PaletteReport(), None
     if training and painting.unstable:
         click.echo(f"paintlr: warning: learning rate {painting.learning_rate:g} is at or above the largest "
                    f"stable rate {painting.max_stable_learning_rate:.6g} for {settings_['optimizer']}; "
@@ -318,22 +317,23 @@ def learn(photo, outputs, size, background, fps, scale, dither, log_path, quiet,
     bar = _progress(total, quiet)
 
     def add(frame) -> tuple:
-        out.add(to_uint8(frame.image), (frame.epoch, *report.row(frame)))
+        out.add(to_uint8(frame.image), painting.log_row(frame))
         bar.update(frame.epoch - bar.n)
         bar.set_postfix_str(report.postfix(frame), refresh=False)
         return frame.epoch, frame.cost, report.summary(frame)  # not the frame: its image would stay
 
     with Outputs(outputs, fps=fps, scale=scale, dither=dither, reference=to_uint8(painting.goal()),
-                 log=log_path, columns=report.columns) as out:
+                 log=log_path, columns=painting.log_columns(),
+                 page=_page(f"paintlr learn {Path(photo).name}", painting.live())) as out:
         (epoch, cost, summary), count, interrupted = _record(painting, add, bar)
-        written = out.commit()
+        what = f"{epoch:,} epochs" if training else "least-squares solution"
+        written = out.commit(summary=f"{what}, {summary}")
     if painting.truncated:
         click.echo(f"paintlr: warning: stopped at {settings.MAX_FRAMES} frames; use a larger --burst",
                    err=True)
     elif not interrupted and training and cost >= painting.max_cost:
         click.echo(f"paintlr: warning: stopped at --max-epochs {painting.max_epochs:,} with cost "
                    f"{cost:.3g} still above --max-cost {painting.max_cost:g}", err=True)
-    what = f"{epoch:,} epochs" if training else "least-squares solution"
     _report(f"{what}, {summary}", started, count, written, quiet, interrupted)
 
 
@@ -420,7 +420,7 @@ def sweep(photo, size, background, output, learning_rates, optimizers, feature_n
     target = _load(photo, size, background)
 
     from .animation import Outputs
-    from .panels import compose, compose_rows
+    from .panels import compose_rows
     from .sweep import Sweep, sweep_runs
 
     runs, notes = sweep_runs(target.shape, features=feature_names, optimizers=optimizers,
@@ -428,17 +428,19 @@ def sweep(photo, size, background, output, learning_rates, optimizers, feature_n
                              seed=common["seed"])
     for text in notes:
         _note(text)
-    comparison = Sweep(target, runs, frames=frames, engine=engine, **common)
+    comparison = Sweep(target, runs, frames=frames, engine=engine, scale=scale, **common)
     reference = compose_rows(comparison.goal_panels(), scale)
+
     def add(panels) -> list:
-        out.add(compose(panels, scale))
+        out.add(comparison.pixels(panels), comparison.log_row(panels))
         return panels
 
-    with Outputs([output], fps=fps, reference=reference) as out:
+    with Outputs([output], fps=fps, reference=reference, columns=comparison.log_columns(),
+                 page=_page(f"paintlr sweep {Path(photo).name}")) as out:
         panels, count, interrupted = _record(comparison, add)
-        written = out.commit()
-    states = "; ".join(f"{p.label}: {p.status} at epoch {p.frame.epoch:,}"
-                       + ("" if p.status == "diverged" else f", {p.frame.psnr:.1f} dB") for p in panels)
+        states = "; ".join(f"{p.label}: {p.status} at epoch {p.frame.epoch:,}"
+                           + ("" if p.status == "diverged" else f", {p.frame.psnr:.1f} dB") for p in panels)
+        written = out.commit(states)
     _report(states, started, count, written, quiet, interrupted)
 
 
@@ -500,9 +502,9 @@ def fit(data, example, x_columns, y_column, outputs, degree, standardize, learni
     from .animation import Outputs, output_kind
     from .errors import DivergenceError
     from .fitting import FitAnimation
-    from .plots import FitFigure
 
-    animation = FitAnimation(table.x, table.y, x_names=table.x_names, learning_rates=learning_rates,
+    animation = FitAnimation(table.x, table.y, x_names=table.x_names, y_name=table.y_name,
+                             learning_rates=learning_rates,
                              degree=degree, standardize=standardize, max_cost=max_cost, max_epochs=max_epochs,
                              frames=frames)
     for run in animation.runs:
@@ -513,30 +515,27 @@ def fit(data, example, x_columns, y_column, outputs, degree, standardize, learni
         run = animation.runs[0]
         raise DivergenceError(run.learning_rate, run.max_stable_learning_rate, run.diverges_at())
     first = animation.runs[0]
-    start = max(r.cost(0) for r in animation.runs)
-    figure = FitFigure(table.x, table.y, x_names=table.x_names, y_name=table.y_name, predict=first.predict,
-                       best=animation.best, labels=animation.labels, epochs=max(animation.end, 1),
-                       cost_range=(animation.optimal_cost, start), surface=animation.path_box())
     stills = [o for o in outputs if at_epochs and output_kind(o) == "still"]
     moving = [o for o in outputs if o not in stills]
     bar = _progress(len(animation.epochs), quiet, unit="frame")
 
     def add(ticks) -> list:
         if moving or log_path:  # a still alone needs the run's end, not its frames
-            out.add(figure.draw(ticks), animation.log_row(ticks))
+            out.add(animation.pixels(ticks), animation.log_row(ticks))
         bar.update(1)
         return ticks
 
-    with Outputs(moving, fps=fps, log=log_path, columns=animation.log_columns()) as out, \
-            Outputs(stills) as steps:
-        if stills:
-            steps.add(figure.still([(k, first.theta(k)) for k in sorted(set(at_epochs))]))
-        ticks, count, interrupted = _record(animation, add, bar)
-        written = (out.commit() if moving or log_path else []) + (steps.commit() if stills else [])
     best = ", ".join(f"{n} {v:.6g}" for n, v in zip(animation.names, animation.best, strict=True))
-    runs = "; ".join(f"{t.label + ': ' if t.label else ''}{t.status} at epoch {t.epoch:,}"
-                     + ("" if t.status == "diverged" else f", cost {t.cost:.6g}") for t in ticks)
-    _report(f"{runs}; least squares: {best}", started, count if moving else 0, written, quiet, interrupted)
+    with Outputs(moving, fps=fps, log=log_path, columns=animation.log_columns(),
+                 page=_page(f"paintlr fit {stem}", animation.live())) as out, Outputs(stills) as steps:
+        if stills:
+            steps.add(animation.figure.still([(k, first.theta(k)) for k in sorted(set(at_epochs))]))
+        ticks, count, interrupted = _record(animation, add, bar)
+        runs = "; ".join(f"{t.label + ': ' if t.label else ''}{t.status} at epoch {t.epoch:,}"
+                         + ("" if t.status == "diverged" else f", cost {t.cost:.6g}") for t in ticks)
+        summary = f"{runs}; least squares: {best}"
+        written = (out.commit(summary) if moving or log_path else []) + (steps.commit() if stills else [])
+    _report(summary, started, count if moving else 0, written, quiet, interrupted)
 
 
 @cli.command()
@@ -573,34 +572,33 @@ def classify(data, example, x_columns, y_column, outputs, degree, standardize, l
 
     from .animation import Outputs
     from .classifying import Classification
-    from .plots import ClassifyFigure
 
     run = Classification(table.x, table.y, x_names=table.x_names, degree=degree, standardize=standardize,
                          learning_rate=learning_rate, max_cost=max_cost, max_epochs=max_epochs, frames=frames)
     if run.unstable:
         click.echo(f"paintlr: warning: learning rate {run.learning_rate:g} is at or above the largest stable "
                    f"rate {run.max_stable_learning_rate:.6g}; the cost will explode", err=True)
-    figure = ClassifyFigure(table.x, table.y, classes=run.classes, x_names=table.x_names, grid=run.grid,
-                            epochs=max(run.epochs[-1], 1), cost_range=(1e-3, 1.0))
     bar = _progress(len(run.epochs), quiet, unit="frame")
-    reference = figure.draw(run.every_colour())
+    reference = run.pixels(run.every_colour())
 
     def add(tick):
-        out.add(figure.draw(tick), run.log_row(tick))
+        out.add(run.pixels(tick), run.log_row(tick))
         bar.update(1)
         return tick.epoch, tick.cost, tick.accuracy
 
-    with Outputs(outputs, fps=fps, reference=reference, log=log_path, columns=run.log_columns()) as out:
+    with Outputs(outputs, fps=fps, reference=reference, log=log_path, columns=run.log_columns(),
+                 page=_page(f"paintlr classify {stem}")) as out:
         (epoch, cost, accuracy), count, interrupted = _record(run, add, bar)
-        written = out.commit()
-    params = run.model.get_params()  # (p,) for two classes, (p, K) one-vs-rest
-    line = f"{epoch:,} epochs, cost {cost:.4f}, {100 * accuracy:.1f} % right"
-    if params.ndim == 1:
-        line += f", theta ({', '.join(f'{v:.5g}' for v in params)}) for (intercept, {', '.join(run.names)})"
-    if at is not None:
-        where = ", ".join(f"{n} {v:g}" for n, v in zip(table.x_names, at, strict=True))
-        probs = zip(run.classes, run.probabilities(at), strict=True)
-        line += f"; at {where}: " + ", ".join(f"P({c}) = {p:.3f}" for c, p in probs)
+        params = run.model.get_params()  # (p,) for two classes, (p, K) one-vs-rest
+        line = f"{epoch:,} epochs, cost {cost:.4f}, {100 * accuracy:.1f} % right"
+        if params.ndim == 1:
+            values = ", ".join(f"{v:.5g}" for v in params)
+            line += f", theta ({values}) for (intercept, {', '.join(run.names)})"
+        if at is not None:
+            where = ", ".join(f"{n} {v:g}" for n, v in zip(table.x_names, at, strict=True))
+            probs = zip(run.classes, run.probabilities(at), strict=True)
+            line += f"; at {where}: " + ", ".join(f"P({c}) = {p:.3f}" for c, p in probs)
+        written = out.commit(line)
     _report(line, started, count, written, quiet, interrupted)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -18,6 +18,8 @@ from .designs import Dense
 from .errors import OptionError
 from .numerics import first_epoch_below
 from .optimizers import GradientDescent
+from .page import Playable
+from .plots import FitFigure, FitState
 from .settings import FRAMES, MAX_EPOCHS, MAX_FRAMES
 
 PARAMETER_TOLERANCE = 1e-9  # default stop: parameters this close to least squares, relative to 1 + |theta*|
@@ -122,34 +124,22 @@ class LineFit:
         return np.concatenate([[theta[0] - w @ self.scale_mean], w])
 
 
-@dataclass(frozen=True)
-class FitState:
-    """One run at one frame, in the original units: what `plots.FitFigure` draws."""
-
-    label: str  # e.g. "lr 0.05"; "" for a single run
-    epoch: int
-    theta: np.ndarray  # (p,) parameters, intercept first
-    cost: float  # J = (1/2m) sum of squared errors; inf once diverged
-    status: str  # "running", "converged" or "diverged"
-    history: tuple[np.ndarray, np.ndarray]  # (epochs, costs) of the frames so far
-    path: np.ndarray | None = None  # (k, 2) (intercept, slope) visited so far; two-parameter models only
-
-
-class FitAnimation:
+class FitAnimation(Playable):
     """One or several LineFits (one per learning rate) on a shared epoch clock.
 
     One run: frames planned on its exact cost curve, each changing the line by a similar
     amount. Several: a log-spaced clock up to where the slowest converging run stops; a
     diverging run is marked at the first tick past its blow-up. Iterating yields one list
-    of FitStates per frame.
+    of FitStates per frame, which `pixels` draws (matplotlib, `plots.FitFigure`).
     """
 
-    def __init__(self, x: np.ndarray, y: np.ndarray, *, x_names: Sequence[str],
+    def __init__(self, x: np.ndarray, y: np.ndarray, *, x_names: Sequence[str], y_name: str = "y",
                  learning_rates: Sequence[float | None] = (None,), degree: int = 1, standardize: bool = False,
                  max_cost: float | None = None, max_epochs: int | None = None, frames: int = FRAMES):
         if not 2 <= frames <= MAX_FRAMES:
             raise OptionError("frames", f"frames must be between 2 and {MAX_FRAMES}, got {frames}")
         rates = list(learning_rates) or [None]
+        self.x, self.y, self.x_names, self.y_name = x, y, list(x_names), y_name
         self.runs = [LineFit(x, y, x_names=x_names, degree=degree, standardize=standardize, learning_rate=lr,
                              max_cost=max_cost, max_epochs=max_epochs) for lr in rates]
         self.labels = [f"lr {r.learning_rate:.4g}" if len(rates) > 1 else "" for r in self.runs]
@@ -169,6 +159,33 @@ class FitAnimation:
     @property
     def unstable(self) -> list[bool]:
         return [r.unstable for r in self.runs]
+
+    @cached_property
+    def figure(self) -> FitFigure:
+        """The figure every frame is drawn on: built once, its axes fitted to the whole run."""
+        first = self.runs[0]
+        start = max(r.cost(0) for r in self.runs)
+        return FitFigure(self.x, self.y, x_names=self.x_names, y_name=self.y_name, predict=first.predict,
+                         best=self.best, labels=self.labels, epochs=max(self.end, 1),
+                         cost_range=(self.optimal_cost, start), surface=self.path_box())
+
+    def pixels(self, ticks: list[FitState]) -> np.ndarray:
+        return self.figure.draw(ticks)
+
+    def live(self) -> dict | None:
+        """For a line (intercept and slope) in one x: the data, the 2 x 2 Gram matrix GD sees and
+        the first run's settings, from which the player computes the line at any rate and epoch."""
+        run = self.runs[0]
+        if not (self.two_parameters and run.degree == 1 and len(self.x_names) == 1):
+            return None
+        y = run.y[0]
+        return {"kind": "line", "x": np.asarray(self.x, dtype=np.float64).ravel(), "y": y,
+                "names": [self.x_names[0], self.y_name], "gram": run.design.gram,
+                "c": run.design._moments(run.y)[0], "yy": float(y @ y / y.size), "start": [0.0, 0.0],
+                "mean": float(run.scale_mean[0]), "std": float(run.scale_std[0]),
+                "standardized": bool(run.scale_std[0] != 1 or run.scale_mean[0] != 0),
+                "rate": run.learning_rate, "maxStable": run.max_stable_learning_rate,
+                "epoch": int(self.ends[0] or 0), "best": self.best, "box": self.path_box()}
 
     def __iter__(self) -> Iterator[list[FitState]]:
         histories: list[list[tuple[int, float]]] = [[] for _ in self.runs]

@@ -1,5 +1,5 @@
 """Frame: one picture of a run, the model's image after some epochs with its costs; and what
-every painting shares as a source of frames."""
+every painting shares as a source of frames, its notebook display included."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .image import to_uint8
 from .numerics import psnr
+from .page import Playable
 from .settings import MAX_FRAMES
 
 
@@ -38,10 +40,11 @@ class Frame:
         return psnr(self.cost)
 
 
-class FrameSource:
+class FrameSource(Playable):
     """Base of the paintings: iterating yields at most MAX_FRAMES frames of `_frames()`.
 
     `truncated` tells afterwards whether that cap cut a run short of its threshold.
+    A painting is `Playable`: in Jupyter it shows itself as paintlr's player.
     """
 
     max_cost: float
@@ -56,6 +59,10 @@ class FrameSource:
 
     def _frames(self) -> Iterator[Frame]:
         raise NotImplementedError
+
+    def pixels(self, frame: Frame) -> np.ndarray:
+        """The frame's image as uint8 pixels, as every output writes it."""
+        return to_uint8(frame.image)
 
     def __iter__(self) -> Iterator[Frame]:
         count = 0  # not enumerate(): its reused result tuple would hold the previous frame

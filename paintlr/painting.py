@@ -5,6 +5,7 @@ No I/O here: frames come out as float arrays; the caller decides what to write.
 
 from __future__ import annotations
 
+import base64
 import itertools
 from collections.abc import Callable, Iterator
 
@@ -14,6 +15,7 @@ from .clock import burst_frames, cost_levels, draw_as_cost_falls, plan_frames, s
 from .designs import Design, OneHot
 from .errors import DivergenceError, OptionError
 from .frame import Frame, FrameSource, as_image
+from .image import to_uint8
 from .model import LinearRegressionModel
 from .optimizers import check_engine, make_optimizer
 from .settings import (
@@ -91,6 +93,7 @@ class Painting(FrameSource):
         theta = initial_params(self.y, self.design, init, seed)
         self.model.set_params(theta.T, copy=False)
         self._theta = theta  # the model's own parameters, which closed-form frames overwrite
+        self._start = (theta[:, 0].copy(), not np.any(theta[:, 1:]))  # bias, and whether it starts flat
         self.max_stable_learning_rate = opt.max_stable_learning_rate(self.design)
         if learning_rate is None:
             learning_rate = self.design.default_learning_rate(self.max_stable_learning_rate)
@@ -201,6 +204,28 @@ class Painting(FrameSource):
 
     def _frame(self, epoch: int, costs: np.ndarray, model: LinearRegressionModel | None = None) -> Frame:
         return Frame(epoch, costs, self.picture(model))
+
+    def log_columns(self) -> list[str]:
+        """The mean cost, the cost per channel, PSNR and the distance from the best cost."""
+        channels = "L" if self.shape[2] == 1 else "RGB"
+        return ["cost", *(f"cost_{c}" for c in channels), "psnr_db", "excess_cost"]
+
+    def log_row(self, frame: Frame) -> tuple:
+        return (frame.epoch, frame.cost, *frame.channel_costs, frame.psnr, frame.cost - self.optimal_cost)
+
+    def live(self) -> dict | None:
+        """For batch GD on one-hot samples from a flat colour, drawn pixel for pixel: the target,
+        the start and the rates the player's closed form needs; None for any other run."""
+        bias, flat = self._start
+        if not (self.design.one_weight_per_sample and self.model.optimizer == "gd" and self.solver == "gd"
+                and self.render is None and flat):
+            return None
+        h, w, c = self.shape
+        target = to_uint8(self.goal())
+        return {"kind": "onehot", "width": w, "height": h, "channels": c,
+                "target": base64.b64encode(np.ascontiguousarray(target).tobytes()).decode("ascii"),
+                "start": bias.tolist(), "rate": self.learning_rate,
+                "maxStable": self.max_stable_learning_rate, "epoch": int(self.stop_epoch)}
 
 
 def initial_params(y: np.ndarray, design: Design, init: str, seed: int | None) -> np.ndarray:

@@ -117,6 +117,14 @@ class PalettePainting(FrameSource):
         """The picture the run heads for, known before it starts: every pixel its own palette colour."""
         return self.palette[self.labels].reshape(self.shape)
 
+    def log_columns(self) -> list[str]:
+        """The cross-entropy, per class (one for two classes), and the share of pixels right."""
+        classes = self.palette.shape[0]
+        return ["cost", *(f"cost_{k}" for k in range(1 if classes == 2 else classes)), "accuracy"]
+
+    def log_row(self, frame: Frame) -> tuple:
+        return (frame.epoch, frame.cost, *frame.channel_costs, frame.accuracy)
+
     def _frames(self) -> Iterator[Frame]:
         """Train from zero weights, yielding the first frame and one per step of the falling cost."""
         model = self.model = LogisticRegressionModel(learning_rate=self.learning_rate, max_cost=self.max_cost)

@@ -1,8 +1,9 @@
 """Frames of the fit and classify animations: run states drawn with matplotlib into RGB arrays.
 
-No training and no I/O here: `fitting` and `classifying` yield the states, `animation`
-writes the frames. matplotlib is imported inside the figures' constructors, never at the
-top, so `paintlr --help` and `paintlr learn` never load it.
+No training and no I/O here: `fitting` and `classifying` yield the states defined here
+(`FitState`, `ClassifyState`), `animation` writes the frames. matplotlib is imported
+inside the figures' constructors, never at the top, so `paintlr --help` and `paintlr
+learn` never load it.
 
 Each figure is built once and drawn many times (blitting): the constructor lays the
 figure out, draws everything that never changes (axes, ticks, labels, the points, the
@@ -18,11 +19,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
-
-from .classifying import ClassifyState
-from .fitting import FitState
 
 DPI = 100
 TEXT = 10  # titles and axis labels, in points (at DPI 100 a point is 1.4 pixels)
@@ -40,6 +39,32 @@ GREEN = "#1a7f37"  # converged
 _LEGEND_ORDER = ("data", "gradient descent", "least squares", "predicted = actual")
 CLASS_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                  "#bcbd22", "#17becf")
+
+
+@dataclass(frozen=True)
+class FitState:
+    """One run at one frame, in the original units: what `FitFigure` draws."""
+
+    label: str  # e.g. "lr 0.05"; "" for a single run
+    epoch: int
+    theta: np.ndarray  # (p,) parameters, intercept first
+    cost: float  # J = (1/2m) sum of squared errors; inf once diverged
+    status: str  # "running", "converged" or "diverged"
+    history: tuple[np.ndarray, np.ndarray]  # (epochs, costs) of the frames so far
+    path: np.ndarray | None = None  # (k, 2) (intercept, slope) visited so far; two-parameter models only
+
+
+@dataclass(frozen=True)
+class ClassifyState:
+    """The run at one frame: what `ClassifyFigure` draws."""
+
+    label: str
+    epoch: int
+    cost: float  # mean cross-entropy
+    accuracy: float  # share of training points predicted right
+    status: str  # "running", "converged" or "diverged"
+    history: tuple[np.ndarray, np.ndarray]  # (epochs, costs) so far
+    scores: np.ndarray  # on the grid: (gh, gw) P(classes[1]), or (gh, gw, K) each class's own probability
 
 
 class _Canvas:

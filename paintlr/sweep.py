@@ -13,7 +13,9 @@ from .errors import DivergenceError
 from .features import feature_map
 from .forecast import epochs_to_threshold
 from .frame import Frame
+from .page import Playable
 from .painting import Painting
+from .panels import compose
 from .settings import DEGREE, FEATURES, FRAMES, MAX_EPOCHS, N_FEATURES, OPTIMIZERS, SIGMA
 
 BLOWUP = 1e3  # a cost this many times its start counts as diverged, before it overflows
@@ -68,7 +70,7 @@ class _Run:
     status: str = "running"
 
 
-class Sweep:
+class Sweep(Playable):
     """Paintings of `target`, one per (label, options) run, side by side on a log-spaced epoch clock.
 
     Iterating yields one list of Panels per tick. The clock ends where the slowest
@@ -77,11 +79,22 @@ class Sweep:
     """
 
     def __init__(self, target: np.ndarray, runs: list[tuple[str, dict]], *, frames: int = FRAMES,
-                 max_epochs: int | None = None, **common):
-        self.frames = frames
+                 max_epochs: int | None = None, scale: int = 1, **common):
+        self.frames, self.scale = frames, scale
         self.max_epochs = MAX_EPOCHS if max_epochs is None else max_epochs
         self.runs = [(label, Painting(target, max_epochs=self.max_epochs, frames=frames, **common, **options))
                      for label, options in runs]
+
+    def pixels(self, panels: list[Panel]) -> np.ndarray:
+        """The panels side by side, each captioned, each picture enlarged `scale` times."""
+        return compose(panels, self.scale)
+
+    def log_columns(self) -> list[str]:
+        """Each run's cost, by its label."""
+        return [f"cost ({label})" for label, _ in self.runs]
+
+    def log_row(self, panels: list[Panel]) -> tuple:
+        return (max(p.frame.epoch for p in panels), *(p.frame.cost for p in panels))
 
     def goal_panels(self) -> list[list[Panel]]:
         """Panels known before the run: each one's goal picture, and each one diverged (for palettes)."""

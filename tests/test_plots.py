@@ -9,9 +9,7 @@ import warnings
 import numpy as np
 import pytest
 
-from paintlr.classifying import ClassifyState
-from paintlr.fitting import FitState
-from paintlr.plots import MODEL, PATH, ClassifyFigure, FitFigure
+from paintlr.plots import MODEL, PATH, ClassifyFigure, ClassifyState, FitFigure, FitState
 
 X = np.arange(1.0, 6.0)[:, None]  # the seed notebook's five points: least squares b 0.6, m 0.8
 Y = np.array([1.0, 3, 3, 3, 5])
