@@ -530,8 +530,7 @@ class _VideoWriter(_Writer):
         self.encoder = VideoEncoder(self.temps[0].tmp, Path(name).suffix.lower(), fps)
 
     def frame(self, frame: np.ndarray, ms: int) -> None:
-        with _interrupts_held():  # an encoder cannot be rolled back to the frame before
-            self.encoder.add(frame, ms)
+        self.encoder.add(frame, ms)  # cannot be rolled back: Outputs.add holds Ctrl-C until the frame is in
 
     def finish(self) -> None:
         self.encoder.close()
@@ -544,18 +543,17 @@ class _VideoWriter(_Writer):
 
 @contextlib.contextmanager
 def _interrupts_held():
-    """Ctrl-C inside the block takes effect at its end (main thread only; elsewhere a no-op)."""
+    """Record Ctrl-C inside the block instead of raising it there: yields a list that gets an entry
+    per SIGINT, for the caller to act on afterwards (main thread only; elsewhere nothing is held)."""
+    caught: list[bool] = []
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield caught
         return
-    caught = []
     previous = signal.signal(signal.SIGINT, lambda *_: caught.append(True))
     try:
-        yield
+        yield caught
     finally:
         signal.signal(signal.SIGINT, previous)
-    if caught:
-        raise KeyboardInterrupt
 
 
 def _save_still(target: str, frame: np.ndarray, fmt: str, scale: int) -> None:
@@ -637,8 +635,9 @@ class Outputs:
     A frame add() refuses (not uint8, another shape than the first, no log row)
     raises ValueError and changes nothing. If writing fails in add() or commit(),
     every temporary file is removed and operating-system errors are raised as
-    OutputError. A KeyboardInterrupt inside add() rolls that frame back instead, so
-    that the frames before it can still be committed. Used as a context manager,
+    OutputError. Ctrl-C (SIGINT) during add() is held until the frame is in every
+    output, then raised; a KeyboardInterrupt raised inside a writer rolls that frame
+    back instead. Either way the frames added can still be committed. Used as a context manager,
     leaving the with-block without commit() aborts. If a rename fails at the end
     (after every file was completed), the outputs renamed before it stay and the
     rest are removed.
@@ -729,19 +728,22 @@ class Outputs:
             raise ValueError(f"the log and the page need a row of {self._width} values, epoch first, "
                              f"not {row!r}")
         snapshots = [w.snapshot() for w in self._writers]
-        try:
-            if self._pending is not None:
-                self._each(lambda w: w.frame(self._pending, self._step))
-            if self._rows_needed:
-                self._each(lambda w: w.row(row))
-        except KeyboardInterrupt:
-            for writer, snapshot in zip(self._writers, snapshots):
-                writer.restore(snapshot)
-            raise
-        except BaseException:
-            self.abort()
-            raise
+        with _interrupts_held() as ctrl_c:  # a video encoder cannot take a frame back: Ctrl-C waits
+            try:
+                if self._pending is not None:
+                    self._each(lambda w: w.frame(self._pending, self._step))
+                if self._rows_needed:
+                    self._each(lambda w: w.row(row))
+            except KeyboardInterrupt:
+                for writer, snapshot in zip(self._writers, snapshots):
+                    writer.restore(snapshot)
+                raise
+            except BaseException:
+                self.abort()
+                raise
         self._pending, self._shape, self._count = frame, shape, self._count + 1
+        if ctrl_c:
+            raise KeyboardInterrupt  # after the frame went in everywhere: commit() writes it too
 
     def commit(self, summary: str = "") -> list[str]:
         """Finish every file (a page gets `summary`), rename them all into place, return the names written.

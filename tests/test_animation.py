@@ -683,3 +683,109 @@ def test_a_directory_in_the_way_of_one_output_renames_nothing(tmp_path):
     with pytest.raises(OutputError, match=r"final\.png: cannot write \(Is a directory\)"):
         write_outputs([tmp_path / "a.gif", tmp_path / "final.png"], fading_in(3))
     assert listing(tmp_path) == {"final.png"}
+
+
+# --- the player page and video, as outputs among the others -----------------------------------
+
+def page_data(path) -> tuple[list[str], dict]:
+    """The frames (data URIs) and the JSON data of a player page."""
+    import json
+    import re
+
+    text = path.read_text()
+    frames = re.findall(r'^"(data:image/[a-z]+;base64,[A-Za-z0-9+/=]+)",$', text, flags=re.M)
+    data = json.loads(re.search(r'<script type="application/json" id="paintlr-data">(.*?)</script>',
+                                text, flags=re.S)[1].replace("<\\/", "</"))
+    return frames, data
+
+
+def video_frames(path) -> int:
+    import av
+
+    with av.open(str(path)) as container:
+        return sum(1 for _ in container.decode(video=0))
+
+
+def test_page_and_video_get_every_frame_with_the_gif(tmp_path):
+    frames = fading_in(7, 13, 17)  # odd sides: the video pads them
+    paths = [tmp_path / n for n in ("a.gif", "a.html", "a.mp4", "a.webm")]
+    page = {"title": "t </script>", "command": "paintlr x"}
+    with Outputs(paths, fps=10, columns=("cost",), page=page) as out:
+        for i, frame in enumerate(frames):
+            out.add(frame, (i, 1.0 / (i + 1)))
+        out.commit(summary="done")
+    with Image.open(tmp_path / "a.gif") as im:
+        count = im.n_frames
+    assert count == len(frames)
+    assert video_frames(tmp_path / "a.mp4") == video_frames(tmp_path / "a.webm") == count
+    uris, data = page_data(tmp_path / "a.html")
+    assert len(uris) == len(data["rows"]) == count
+    assert data["rows"][3] == [3, 0.25]
+    assert (data["title"], data["summary"], data["fps"]) == ("t </script>", "done", 10)
+    assert no_part_files(tmp_path)
+
+
+def test_the_page_holds_each_frame_losslessly_or_near(tmp_path):
+    import base64
+    import io
+
+    frames = fading_in(4, 30, 40)
+    with Outputs([tmp_path / "a.html"], columns=()) as out:
+        for i, frame in enumerate(frames):
+            out.add(frame, (i,))
+        out.commit()
+    uris, _ = page_data(tmp_path / "a.html")
+    for uri, frame in zip(uris, frames, strict=True):
+        with Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))) as im:
+            back = np.asarray(im.convert("RGB"))
+        error = np.abs(back.astype(int) - frame)
+        if uri.startswith("data:image/png"):
+            assert error.max() == 0
+        else:  # WebP at quality 90: lossy, its colour at half resolution
+            assert error.mean() < 8  # this test picture is noise on saturated gradients
+
+
+def test_a_page_needs_a_row_per_frame(tmp_path):
+    with Outputs([tmp_path / "a.html"], columns=("cost",)) as out, pytest.raises(ValueError, match="row"):
+        out.add(fading_in(2)[0])
+    assert no_part_files(tmp_path)
+
+
+def test_ctrl_c_while_a_video_encodes_keeps_every_output_in_step(tmp_path, monkeypatch):
+    """SIGINT inside the encoder (which cannot take a frame back) is held until the frame is in
+    every output; the commit then writes the same frames to the video and the GIF."""
+    import signal
+
+    from paintlr import video
+
+    calls = []
+    add = video.VideoEncoder.add
+
+    def interrupted(self, frame, ms):
+        calls.append(ms)
+        if len(calls) == 3:
+            signal.raise_signal(signal.SIGINT)
+        add(self, frame, ms)
+
+    monkeypatch.setattr(video.VideoEncoder, "add", interrupted)
+    frames = fading_in(8)
+    with Outputs([tmp_path / "a.gif", tmp_path / "a.mp4"], fps=10) as out:
+        with pytest.raises(KeyboardInterrupt):
+            for frame in frames:
+                out.add(frame)
+        assert out.count == 4  # the frame whose add was interrupted went in
+        out.commit()
+    with Image.open(tmp_path / "a.gif") as im:
+        assert im.n_frames == 4
+    assert video_frames(tmp_path / "a.mp4") == 4
+
+
+def test_asking_for_video_without_pyav_fails_before_any_file(tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "av" else real(name, *args))
+    with pytest.raises(OutputError, match=r"pip install 'paintlr\[video\]'"):
+        Outputs([tmp_path / "a.gif", tmp_path / "a.mp4"])
+    assert not listing(tmp_path)

@@ -961,3 +961,51 @@ def test_fit_interrupted_midway_writes_the_frames_so_far(workdir, monkeypatch):
     assert result.exit_code == 130
     assert result.stderr.strip().splitlines()[-1] == "paintlr: interrupted; wrote the frames so far"
     assert len(read_frames(workdir / "a.gif")) == len(read_log(workdir / "a.csv")) == 3
+
+
+# --- the player page and video (-o run.html, run.mp4, run.webm) -------------------------------
+
+def test_the_demo_as_a_page_and_two_videos(tmp_path):
+    """The issue's check: all three written; the page under 1.5 MB and offline; the MP4 has the
+    GIF's frames and at most a quarter of its size."""
+    import av
+
+    outs = [tmp_path / n for n in ("a.html", "a.mp4", "a.webm", "a.gif")]
+    result = invoke("learn", str(REPO / "sample_images" / "chelsea.png"), *(f"-o{o}" for o in outs))
+    assert result.exit_code == 0, result.output
+    page = outs[0].read_bytes()
+    assert len(page) < 1_500_000
+    assert b"http://" not in page and b"https://" not in page and b"src=\"//" not in page
+    with Image.open(outs[3]) as gif:
+        count = gif.n_frames
+    for video in outs[1:3]:
+        with av.open(str(video)) as container:
+            assert sum(1 for _ in container.decode(video=0)) == count
+    assert outs[1].stat().st_size <= outs[3].stat().st_size / 4
+
+
+@pytest.mark.parametrize("command", [["learn", "{photo}"], ["sweep", "{photo}"],
+                                     ["fit", "--example", "points"], ["classify", "--example", "admissions"]])
+def test_every_animating_command_writes_a_page_and_a_video(workdir, photo, command):
+    args = [c.format(photo=photo) for c in command]
+    result = invoke(*args, "-o", "run.html", *([] if command[0] == "sweep" else ["-o", "run.webm"]),
+                    "--frames", "4")
+    assert result.exit_code == 0, result.output
+    assert (workdir / "run.html").stat().st_size > 0
+    assert b"paintlr " + command[0].encode() in (workdir / "run.html").read_bytes()
+
+
+def test_video_without_pyav_is_one_line_before_any_training(workdir, photo, monkeypatch):
+    import importlib.util
+
+    import paintlr.job
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "av" else real(name, *args))
+    monkeypatch.setattr(paintlr.job, "make_painting", lambda *a, **k: pytest.fail("trained anyway"))
+    result = invoke("learn", str(photo), "-o", "a.gif", "-o", "a.mp4")
+    assert result.exit_code == 1
+    assert result.output.strip() == \
+        "paintlr: error: writing .mp4 or .webm needs PyAV: pip install 'paintlr[video]'"
+    assert sorted(p.name for p in workdir.iterdir()) == [photo.name]
