@@ -34,7 +34,10 @@ clean:
 	rm -rf $(VENV) out build *.egg-info .pytest_cache .ruff_cache .hypothesis
 
 # The README's pictures, remade with paintlr itself.
-figures: $(BIN)/paintlr
+figures: $(VENV)/.dev
+	mkdir -p out
+	$(BIN)/paintlr learn sample_images/chelsea.png -o out/chelsea.html
+	$(BIN)/python tools/page_screenshot.py out/chelsea.html docs/player.png 40 0.05 200000
 	$(BIN)/paintlr learn sample_images/chelsea.png -o docs/chelsea.gif
 	$(BIN)/paintlr sweep sample_images/chelsea.png --size 96 --learning-rate 0.05 --learning-rate 1.0 --learning-rate 2.2 --scale 2 -o docs/sweep.gif
 	$(BIN)/paintlr sweep sample_images/coffee.png --size 128 --features onehot --features poly --features fourier --features cosine --scale 2 -o docs/designs.gif

@@ -261,7 +261,8 @@ class _PaletteReport:
 @image_options
 @click.option("-o", "--output", "outputs", multiple=True, metavar="FILE",
               help="Output file, repeatable; the extension picks the format: .gif/.webp/.apng "
-                   "animation, .png/.jpg final image, a name with %04d one file per frame. "
+                   "animation, .html player page, .mp4/.webm video, .png/.jpg final image, a name "
+                   "with %04d one file per frame. "
                    "[default: PHOTO's stem + .gif]")
 @click.option("--model", type=click.Choice(settings.MODELS), default=settings.MODELS[0], show_default=True,
               help="linear regression of the colours, or a logistic classifier of palette colours.")
@@ -401,7 +402,8 @@ def _duration(seconds: float) -> str:
 @cli.command()
 @image_options
 @click.option("-o", "--output", default=None, metavar="FILE",
-              help="Animation to write (.gif, .webp or .apng). [default: PHOTO's stem + -sweep.gif]")
+              help="Animation to write (.gif, .webp, .apng, .html, .mp4 or .webm). "
+                   "[default: PHOTO's stem + -sweep.gif]")
 @learning_rate_option(multiple=True)
 @optimizer_option(multiple=True)
 @features_option(multiple=True)
