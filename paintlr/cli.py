@@ -326,7 +326,7 @@ def learn(photo, outputs, size, background, fps, scale, dither, log_path, quiet,
     with Outputs(outputs, fps=fps, scale=scale, dither=dither, reference=to_uint8(painting.goal()),
                  log=log_path, columns=painting.log_columns(),
                  page=_page(f"paintlr learn {Path(photo).name}", painting.live())) as out:
-        (epoch, cost, summary), count, interrupted = _record(painting, add, bar)
+        (epoch, cost, summary), _, interrupted = _record(painting, add, bar)
         what = f"{epoch:,} epochs" if training else "least-squares solution"
         written = out.commit(summary=f"{what}, {summary}")
     if painting.truncated:
@@ -335,7 +335,7 @@ def learn(photo, outputs, size, background, fps, scale, dither, log_path, quiet,
     elif not interrupted and training and cost >= painting.max_cost:
         click.echo(f"paintlr: warning: stopped at --max-epochs {painting.max_epochs:,} with cost "
                    f"{cost:.3g} still above --max-cost {painting.max_cost:g}", err=True)
-    _report(f"{what}, {summary}", started, count, written, quiet, interrupted)
+    _report(f"{what}, {summary}", started, out.count, written, quiet, interrupted)
 
 
 @cli.command()
@@ -439,11 +439,11 @@ def sweep(photo, size, background, output, learning_rates, optimizers, feature_n
 
     with Outputs([output], fps=fps, reference=reference, columns=comparison.log_columns(),
                  page=_page(f"paintlr sweep {Path(photo).name}")) as out:
-        panels, count, interrupted = _record(comparison, add)
+        panels, _, interrupted = _record(comparison, add)
         states = "; ".join(f"{p.label}: {p.status} at epoch {p.frame.epoch:,}"
                            + ("" if p.status == "diverged" else f", {p.frame.psnr:.1f} dB") for p in panels)
         written = out.commit(states)
-    _report(states, started, count, written, quiet, interrupted)
+    _report(states, started, out.count, written, quiet, interrupted)
 
 
 def _table(data: str | None, example: str | None, x: tuple[str, ...], y: str | None, labels: bool):
@@ -532,12 +532,12 @@ def fit(data, example, x_columns, y_column, outputs, degree, standardize, learni
                  page=_page(f"paintlr fit {stem}", animation.live())) as out, Outputs(stills) as steps:
         if stills:
             steps.add(animation.figure.still([(k, first.theta(k)) for k in sorted(set(at_epochs))]))
-        ticks, count, interrupted = _record(animation, add, bar)
+        ticks, _, interrupted = _record(animation, add, bar)
         runs = "; ".join(f"{t.label + ': ' if t.label else ''}{t.status} at epoch {t.epoch:,}"
                          + ("" if t.status == "diverged" else f", cost {t.cost:.6g}") for t in ticks)
         summary = f"{runs}; least squares: {best}"
         written = (out.commit(summary) if moving or log_path else []) + (steps.commit() if stills else [])
-    _report(summary, started, count if moving else 0, written, quiet, interrupted)
+    _report(summary, started, out.count if moving else 0, written, quiet, interrupted)
 
 
 @cli.command()
@@ -590,7 +590,7 @@ def classify(data, example, x_columns, y_column, outputs, degree, standardize, l
 
     with Outputs(outputs, fps=fps, reference=reference, log=log_path, columns=run.log_columns(),
                  page=_page(f"paintlr classify {stem}")) as out:
-        (epoch, cost, accuracy), count, interrupted = _record(run, add, bar)
+        (epoch, cost, accuracy), _, interrupted = _record(run, add, bar)
         params = run.model.get_params()  # (p,) for two classes, (p, K) one-vs-rest
         line = f"{epoch:,} epochs, cost {cost:.4f}, {100 * accuracy:.1f} % right"
         if params.ndim == 1:
@@ -601,7 +601,7 @@ def classify(data, example, x_columns, y_column, outputs, degree, standardize, l
             probs = zip(run.classes, run.probabilities(at), strict=True)
             line += f"; at {where}: " + ", ".join(f"P({c}) = {p:.3f}" for c, p in probs)
         written = out.commit(line)
-    _report(line, started, count, written, quiet, interrupted)
+    _report(line, started, out.count, written, quiet, interrupted)
 
 
 def _point(text: str | None) -> tuple[float, float] | None:
