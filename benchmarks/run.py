@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
 import bench_features
+import bench_formats
 import bench_logistic
 import bench_output
 import bench_tables
@@ -30,7 +31,7 @@ import bench_training
 from common import REPO, Config, Section, fmt_bytes, fmt_ratio, fmt_time, log, machine, table
 
 SECTIONS = ["startup", "per-epoch", "threshold", "exact-frames", "gif", "e2e", "big", "logistic", "features",
-            "tables"]
+            "tables", "formats"]
 
 
 def run_sections(cfg: Config, only: set[str]) -> list[Section]:
@@ -82,6 +83,8 @@ def run_sections(cfg: Config, only: set[str]) -> list[Section]:
     attempt("features", "Feature maps at 128 px (issue 5)", lambda: bench_features.features_section(cfg))
     attempt("tables", "Tables: `paintlr fit` and `paintlr classify`",
             lambda: bench_tables.tables_section(cfg))
+    attempt("formats", "Output formats: the demo as GIF, WebP, APNG, MP4, WebM and the player page",
+            lambda: bench_formats.formats_section(cfg))
     return done
 
 
@@ -140,6 +143,7 @@ def targets_table(sections: list[Section]) -> str:
     logistic_rows(m, row)
     features_rows(m, row)
     tables_rows(m, row)
+    formats_rows(m, row)
     return table(["target", "measured", "target", "verdict", "note"], rows)
 
 
@@ -269,6 +273,35 @@ def tables_rows(m: dict, row) -> None:
             f"GIF encoding {fmt_time(r['encode_per_frame'])} a frame (no goal)")
 
 
+def formats_rows(m: dict, row) -> None:
+    """Output formats: the demo's MP4 against its GIF, the page's size, and every format's encoding."""
+    results = m.get("formats", {})
+    ratio_goal, page_goal = bench_formats.MP4_RATIO_GOAL, bench_formats.PAGE_SIZE_GOAL
+    mp4, gif, page = results.get(".mp4"), results.get(".gif"), results.get(".html")
+    name = f"Formats, `{bench_formats.command_text('.mp4')}`: size vs the GIF's"
+    if mp4 and gif:
+        frames = (f"decodes to {mp4['frames']} frames, the GIF {gif['frames']}"
+                  + ("" if mp4["same_frames"] else " (**not the same**)"))
+        others = ", ".join(f"{label} {fmt_ratio(results[ext]['ratio'])}"
+                           for ext, label in ((".webm", "WebM"), (".webp", "WebP"), (".apng", "APNG")))
+        row(name, f"{fmt_ratio(mp4['ratio'])} ({fmt_bytes(mp4['size'])} vs {fmt_bytes(gif['size'])})",
+            f"<= {ratio_goal:g}x", mp4["ratio"] <= ratio_goal, f"{frames}; vs the GIF: {others}")
+    else:
+        row(name, "not measured", f"<= {ratio_goal:g}x", None)
+    name = f"Formats, default learn page `{bench_formats.command_text('.html')}`: size"
+    if page:
+        row(name, fmt_bytes(page["size"]), f"< {fmt_bytes(page_goal)}", page["size"] < page_goal,
+            f"{fmt_ratio(page['ratio'])} the GIF; {page['frames']} frames; wall {fmt_time(page['wall'])}")
+    else:
+        row(name, "not measured", f"< {fmt_bytes(page_goal)}", None)
+    if results and all("encode_per_frame" in r for r in results.values()):
+        row("Formats, encoding per 256 px demo frame through `Outputs` (in-process)",
+            ", ".join(f"{ext[1:]} {1e3 * r['encode_per_frame']:.3g} ms" for ext, r in results.items()),
+            "(no goal)", None, "open to commit, divided by the frames; median of the repetitions")
+    else:
+        row("Formats, encoding per frame", "not measured", "(no goal)", None)
+
+
 HEADLINE_METHODS = [
     ("seed", "Seed loop, literal Python port"),
     ("dense", "Dense numpy GD (n x (n+1) matrix)"),
@@ -322,8 +355,8 @@ def render(sections: list[Section], cfg: Config, info: list, total: float) -> st
         out += ["", "**This is a --quick smoke run: fewer sizes and repetitions; not the figures "
                 "to quote.**"]
     out += ["", "## Machine", "", table(["", ""], [[k, v] for k, v in info]), ""]
-    out += ["## Targets (issues 3, 5 and 6, the streaming writer's memory goals, fit and classify)", "",
-            targets_table(sections), ""]
+    out += ["## Targets (issues 3, 5 and 6, the streaming writer's memory goals, fit and classify, "
+            "output formats)", "", targets_table(sections), ""]
     head = headline(sections)
     if head:
         out += ["## Headline: time to reach cost 1e-4 at 256²", "",
