@@ -326,7 +326,7 @@ def learn(photo, outputs, size, background, fps, scale, dither, log_path, quiet,
     with Outputs(outputs, fps=fps, scale=scale, dither=dither, reference=to_uint8(painting.goal()),
                  log=log_path, columns=painting.log_columns(),
                  page=_page(f"paintlr learn {Path(photo).name}", painting.live())) as out:
-        (epoch, cost, summary), _, interrupted = _record(painting, add, bar)
+        (epoch, cost, summary), interrupted = _record(painting, add, bar)
         what = f"{epoch:,} epochs" if training else "least-squares solution"
         written = out.commit(summary=f"{what}, {summary}")
     if painting.truncated:
@@ -439,7 +439,7 @@ def sweep(photo, size, background, output, learning_rates, optimizers, feature_n
 
     with Outputs([output], fps=fps, reference=reference, columns=comparison.log_columns(),
                  page=_page(f"paintlr sweep {Path(photo).name}")) as out:
-        panels, _, interrupted = _record(comparison, add)
+        panels, interrupted = _record(comparison, add)
         states = "; ".join(f"{p.label}: {p.status} at epoch {p.frame.epoch:,}"
                            + ("" if p.status == "diverged" else f", {p.frame.psnr:.1f} dB") for p in panels)
         written = out.commit(states)
@@ -455,6 +455,14 @@ def _table(data: str | None, example: str | None, x: tuple[str, ...], y: str | N
     if example is not None:
         return load_example(example, x=x, y=y, labels=labels)
     return load_table(data, x=x, y=y, labels=labels)
+
+
+def _table_outputs(data: str | None, example: str | None, outputs: tuple[str, ...], log_path: str | None,
+                   command: str) -> tuple[str, list[str]]:
+    """The table's name and the checked outputs (default: the name + -COMMAND.gif); the log checked too."""
+    stem = Path(data).stem if data else example
+    _check_log(log_path, data or "")
+    return stem, _check_outputs(outputs or (f"{stem}-{command}.gif",), data or "")
 
 
 table_options = _options(
@@ -496,9 +504,7 @@ def fit(data, example, x_columns, y_column, outputs, degree, standardize, learni
         max_epochs, frames, fps, at_epochs, log_path, quiet) -> None:
     """Fit a line (or polynomial) to DATA by gradient descent and write the progress as an animation."""
     started = time.perf_counter()
-    stem = Path(data).stem if data else example
-    outputs = _check_outputs(outputs or (f"{stem}-fit.gif",), data or "")
-    _check_log(log_path, data or "")
+    stem, outputs = _table_outputs(data, example, outputs, log_path, "fit")
     table = _table(data, example, x_columns, y_column, labels=False)
 
     from .animation import Outputs, output_kind
@@ -532,7 +538,7 @@ def fit(data, example, x_columns, y_column, outputs, degree, standardize, learni
                  page=_page(f"paintlr fit {stem}", animation.live())) as out, Outputs(stills) as steps:
         if stills:
             steps.add(animation.figure.still([(k, first.theta(k)) for k in sorted(set(at_epochs))]))
-        ticks, _, interrupted = _record(animation, add, bar)
+        ticks, interrupted = _record(animation, add, bar)
         runs = "; ".join(f"{t.label + ': ' if t.label else ''}{t.status} at epoch {t.epoch:,}"
                          + ("" if t.status == "diverged" else f", cost {t.cost:.6g}") for t in ticks)
         summary = f"{runs}; least squares: {best}"
@@ -566,9 +572,7 @@ def classify(data, example, x_columns, y_column, outputs, degree, standardize, l
              max_epochs, frames, fps, point, log_path, quiet) -> None:
     """Classify DATA's rows by logistic regression (one-vs-rest for 3+ classes), animated."""
     started = time.perf_counter()
-    stem = Path(data).stem if data else example
-    outputs = _check_outputs(outputs or (f"{stem}-classify.gif",), data or "")
-    _check_log(log_path, data or "")
+    stem, outputs = _table_outputs(data, example, outputs, log_path, "classify")
     at = _point(point)
     table = _table(data, example, x_columns, y_column, labels=True)
 
@@ -590,7 +594,7 @@ def classify(data, example, x_columns, y_column, outputs, degree, standardize, l
 
     with Outputs(outputs, fps=fps, reference=reference, log=log_path, columns=run.log_columns(),
                  page=_page(f"paintlr classify {stem}")) as out:
-        (epoch, cost, accuracy), _, interrupted = _record(run, add, bar)
+        (epoch, cost, accuracy), interrupted = _record(run, add, bar)
         params = run.model.get_params()  # (p,) for two classes, (p, K) one-vs-rest
         line = f"{epoch:,} epochs, cost {cost:.4f}, {100 * accuracy:.1f} % right"
         if params.ndim == 1:
@@ -616,11 +620,11 @@ def _point(text: str | None) -> tuple[float, float] | None:
     return values
 
 
-def _record(items, add, bar=None) -> tuple[object, int, bool]:
+def _record(items, add, bar=None) -> tuple[object, bool]:
     """Feed every item of a run to add(item), which writes its frame and returns what to keep of it.
 
     Ctrl-C stops the run and keeps the frames before it; with none yet it aborts (exit 130,
-    nothing written). Returns (what add returned last, frames recorded, interrupted).
+    nothing written). Returns (what add returned last, interrupted).
     """
     last, count, interrupted = None, 0, False
     try:
@@ -635,7 +639,7 @@ def _record(items, add, bar=None) -> tuple[object, int, bool]:
             bar.close()
     if count == 0:
         raise click.exceptions.Abort()
-    return last, count, interrupted
+    return last, interrupted
 
 
 def _report(head: str, started: float, count: int, written: list[str], quiet: bool,

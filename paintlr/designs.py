@@ -304,7 +304,7 @@ class Dense(Design):
         """Samples X[index] in float64, shape (len(index), d): a mini-batch without all of X."""
         return self.x[index].astype(np.float64)
 
-    def _moments(self, y: np.ndarray) -> np.ndarray:
+    def moments(self, y: np.ndarray) -> np.ndarray:
         """c = Phi^T y / m for targets y (k, m), shape (k, d + 1), bias entry first."""
         c = np.empty((y.shape[0], self.n_features + 1))
         c[:, 0] = y.mean(axis=1)
@@ -335,11 +335,11 @@ class Dense(Design):
     def trajectory(self, theta, y, learning_rate) -> EigenTrajectory:
         yy = np.einsum("ij,ij->i", y, y) / self.n_samples
         lam, v = self.eigen
-        return EigenTrajectory(lam, v, theta, self._moments(y), yy, learning_rate)
+        return EigenTrajectory(lam, v, theta, self.moments(y), yy, learning_rate)
 
     def least_squares(self, y: np.ndarray) -> np.ndarray:
         """Through the Gram matrix's eigenbasis; directions indistinguishable from zero stay at zero."""
-        c = self._moments(np.asarray(y, dtype=np.float64))
+        c = self.moments(np.asarray(y, dtype=np.float64))
         lam, v = self.eigen
         moving = settling(lam)
         z = np.where(moving, c @ v, 0.0) / np.where(moving, lam, 1.0)

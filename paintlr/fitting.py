@@ -181,7 +181,7 @@ class FitAnimation(Playable):
         y = run.y[0]
         return {"kind": "line", "x": np.asarray(self.x, dtype=np.float64).ravel(), "y": y,
                 "names": [self.x_names[0], self.y_name], "gram": run.design.gram,
-                "c": run.design._moments(run.y)[0], "yy": float(y @ y / y.size), "start": [0.0, 0.0],
+                "c": run.design.moments(run.y)[0], "yy": float(y @ y / y.size), "start": [0.0, 0.0],
                 "mean": float(run.scale_mean[0]), "std": float(run.scale_std[0]),
                 "standardized": bool(run.scale_std[0] != 1 or run.scale_mean[0] != 0),
                 "rate": run.learning_rate, "maxStable": run.max_stable_learning_rate,
