@@ -24,6 +24,11 @@ _EXPORTS = {
 __all__ = ["__version__", *_EXPORTS]
 
 
+def __dir__() -> list[str]:
+    """The public API as well as what is loaded: tab completion shows the lazy exports."""
+    return sorted({*globals(), *__all__})
+
+
 def __getattr__(name: str):
     if name in _EXPORTS:
         import importlib

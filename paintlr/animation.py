@@ -14,6 +14,7 @@ import contextlib
 import csv
 import errno
 import io
+import math
 import os
 import re
 import signal
@@ -28,15 +29,19 @@ from pathlib import Path
 import numpy as np
 from PIL import GifImagePlugin, Image
 
-from .errors import OutputError
-from .page import PageWriter
-from .settings import FPS
+from .errors import OutputError, Terminated
+from .page import PageWriter, webp_options
+from .settings import FPS, MAX_FPS, MAX_FRAME_PIXELS, MAX_FRAMES, MIN_FPS, QUALITY
 from .video import VIDEO, VideoEncoder, require_av
 
 ANIMATIONS = {".gif": "GIF", ".webp": "WEBP", ".apng": "PNG", ".html": "HTML", **VIDEO}
 STILLS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
 PLACEHOLDER = re.compile(r"%(0?\d+)?d")
 HOLD_MS = 1500
+MAX_SIDE = {".gif": 65535, ".webp": 16383, **{ext: 8192 for ext in VIDEO}}  # pixels, by format
+# Bytes per pixel per frame, measured on the demo (256 x 170, 59 frames): for the size warning.
+BYTES_PER_PIXEL = {".gif": 0.35, ".webp": 0.15, ".apng": 1.2, ".html": 0.3, ".mp4": 0.02, ".webm": 0.02,
+                   ".png": 1.8, ".jpg": 0.4, ".jpeg": 0.4}
 
 
 def output_kind(path: str | os.PathLike) -> str:
@@ -70,6 +75,95 @@ def frame_files(pattern: str | os.PathLike) -> re.Pattern:
     text = Path(pattern).name.replace("%%", "\x00")  # a literal %, kept out of the split
     parts = [re.escape(part).replace("\x00", "%") for part in PLACEHOLDER.split(text)[::2]]
     return re.compile(r"\d+".join(parts))
+
+
+def final_name(path: str | os.PathLike) -> str:
+    """The file an output name writes: %% stands for % (a frame-file pattern keeps its own %)."""
+    name = os.fspath(path)
+    return name if output_kind(name) == "sequence" else name.replace("%%", "%")
+
+
+def _names(path: str) -> list[str]:
+    """Every file an output may write: one, or each frame file a run can make."""
+    if output_kind(path) == "sequence":
+        return [path % i for i in range(MAX_FRAMES + 1)]
+    return [final_name(path)]
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def check_output(path: str | os.PathLike, source: str | os.PathLike | None = None, *,
+                 literal: bool = False) -> None:
+    """Raise ValueError if `path` cannot be written, before a run starts: an unknown extension,
+    a missing or read-only folder, a folder in the way, a name too long for its temporary
+    file, or (by the files themselves, whatever the path) the run's input `source`.
+    `literal`: a file written under exactly this name (the CSV log), not an output kind."""
+    path = os.fspath(path)
+    names = [path] if literal else _names(path)
+    folder = Path(names[0]).parent
+    if not folder.is_dir():
+        raise ValueError(f"{path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ValueError(f"{path}: folder {folder} is not writable")
+    try:
+        limit = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    longest = max(len(os.fsencode(Path(name).name)) for name in (names[0], names[-1]))
+    if longest + len(".") + len(".XXXXXXXX.part") > limit:
+        raise ValueError(f"{path}: name too long ({longest} bytes; at most {limit - 15} here)")
+    if Path(names[0]).is_dir():
+        raise ValueError(f"{path}: is a folder")
+    if source is not None and os.path.lexists(source):
+        for name in names:
+            if os.path.lexists(name) and _same_file(name, os.fspath(source)):
+                raise ValueError(f"{path}: refusing to overwrite the input")
+
+
+def default_output(source: str | os.PathLike, suffix: str) -> str:
+    """The output written when none is named: the source's stem + suffix in the working folder,
+    read literally (a % in the stem is no frame pattern), and never the source itself."""
+    stem = Path(source).stem.replace("%", "%%")
+    name = stem + suffix
+    if os.path.lexists(final_name(name)) and os.path.lexists(source) and _same_file(final_name(name),
+                                                                                     os.fspath(source)):
+        name = f"{stem}-paintlr{suffix}"
+    return name
+
+
+def written_size(width: int, height: int, scale: float) -> tuple[int, int]:
+    """The size of a frame written at `scale` times its own (any positive factor)."""
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def check_frame_size(paths: Iterable[str | os.PathLike], width: int, height: int) -> None:
+    """Raise ValueError if frames of width x height (as written) are more than paintlr writes
+    (MAX_FRAME_PIXELS) or than one of the formats can store."""
+    pixels = width * height
+    if pixels > MAX_FRAME_PIXELS:
+        raise ValueError(f"frames of {width:,} x {height:,} = {pixels / 1e6:,.0f} megapixels are over the "
+                         f"limit of {MAX_FRAME_PIXELS / 1e6:.0f} megapixels a frame")
+    for path in paths:
+        ext = Path(path).suffix.lower()
+        if max(width, height) > MAX_SIDE.get(ext, 1 << 31):
+            raise ValueError(f"{os.fspath(path)}: frames of {width:,} x {height:,} are over the "
+                             f"{MAX_SIDE[ext]:,} pixels a side that {ext} stores")
+
+
+def estimated_bytes(paths: Iterable[str | os.PathLike], width: int, height: int, frames: int) -> int:
+    """A rough size of the files these outputs write for `frames` frames of width x height."""
+    total = 0.0
+    for path in paths:
+        ext = Path(path).suffix.lower()
+        kind = output_kind(path)
+        count = 1 if kind == "still" else frames
+        total += BYTES_PER_PIXEL.get(ext, 1.0) * width * height * count
+    return int(total)
 
 
 def _cannot_write(path: str | os.PathLike, exc: OSError) -> OutputError:
@@ -438,10 +532,10 @@ def _u24(value: int) -> bytes:
     return value.to_bytes(3, "little")
 
 
-def _webp_frame(im: Image.Image) -> bytes:
-    """The ALPH (if any) and VP8/VP8L chunks of `im` encoded alone by Pillow (lossy, quality 90)."""
+def _webp_frame(im: Image.Image, quality: int | str) -> bytes:
+    """The ALPH (if any) and VP8/VP8L chunks of `im` encoded alone by Pillow."""
     buf = io.BytesIO()
-    im.save(buf, format="WEBP", lossless=False, quality=90)
+    im.save(buf, format="WEBP", **webp_options(quality))
     data = buf.getbuffer()
     out, pos = bytearray(), 12  # after RIFF, size, WEBP
     while pos + 8 <= len(data):
@@ -457,8 +551,8 @@ class _WebpWriter(_Writer):
     """Animated WebP: RIFF, VP8X (animation flag, canvas size), ANIM (loop forever), one ANMF per
     frame holding the part that changed, encoded alone by Pillow; the RIFF size patched at the end."""
 
-    def __init__(self, name: str, scale: int):
-        self.name, self.scale = name, scale
+    def __init__(self, name: str, scale: int, quality: int | str):
+        self.name, self.scale, self.quality = name, scale, quality
         self.previous: np.ndarray | None = None
         self.temps = [_Temp(name)]
 
@@ -476,7 +570,7 @@ class _WebpWriter(_Writer):
             out += _riff_chunk(b"ANIM", struct.pack("<IH", 0, 0))  # background, loop forever
         header = (_u24(x0 * s // 2) + _u24(y0 * s // 2) + _u24(part.width - 1) + _u24(part.height - 1)
                   + _u24(min(ms, 0xFFFFFF)) + bytes([0x02]))  # flags: do not blend, do not dispose
-        out += _riff_chunk(b"ANMF", header + _webp_frame(part))
+        out += _riff_chunk(b"ANMF", header + _webp_frame(part, self.quality))
         self.temps[0].fp.write(out)
         self.previous = frame
 
@@ -492,13 +586,13 @@ class _PageWriter(_Writer):
     """The player page (`page.PageWriter`): frames at their own size (the page scales them), each
     with its log row, and the summary known at the end."""
 
-    def __init__(self, name: str, fps: float, columns: Sequence[str], page: dict):
+    def __init__(self, name: str, fps: float, columns: Sequence[str], page: dict, quality: int | str):
         self.name = name
         self.temps = [_Temp(name)]
         self.rows: list = []
         self.count = 0
         self.summary = ""
-        self.page = PageWriter(self.temps[0].fp, columns=columns, fps=fps, **page)
+        self.page = PageWriter(self.temps[0].fp, columns=columns, fps=fps, quality=quality, **page)
 
     def row(self, row: Sequence) -> None:
         self.rows = [*self.rows, row]
@@ -524,12 +618,14 @@ class _PageWriter(_Writer):
 class _VideoWriter(_Writer):
     """MP4 (H.264) or WebM (VP9) through PyAV, a frame at a time, each shown for its duration."""
 
-    def __init__(self, name: str, fps: float):
-        self.name = name
+    def __init__(self, name: str, fps: float, scale: int):
+        self.name, self.scale = name, scale
         self.temps = [_Temp(name, open_file=False)]
         self.encoder = VideoEncoder(self.temps[0].tmp, Path(name).suffix.lower(), fps)
 
     def frame(self, frame: np.ndarray, ms: int) -> None:
+        if self.scale > 1:
+            frame = np.asarray(_scaled(_image(frame), self.scale))
         self.encoder.add(frame, ms)  # cannot be rolled back: Outputs.add holds Ctrl-C until the frame is in
 
     def finish(self) -> None:
@@ -541,32 +637,51 @@ class _VideoWriter(_Writer):
         super().abort()
 
 
+HELD = (signal.SIGINT, signal.SIGTERM)
+
+
 @contextlib.contextmanager
 def _interrupts_held():
-    """Record Ctrl-C inside the block instead of raising it there: yields a list that gets an entry
-    per SIGINT, for the caller to act on afterwards (main thread only; elsewhere nothing is held)."""
-    caught: list[bool] = []
+    """Record Ctrl-C and SIGTERM inside the block instead of acting on them there: yields a list
+    that gets each signal's number, for `_raise_held` afterwards (main thread only; elsewhere
+    nothing is held)."""
+    caught: list[int] = []
     if threading.current_thread() is not threading.main_thread():
         yield caught
         return
-    previous = signal.signal(signal.SIGINT, lambda *_: caught.append(True))
+    previous = [signal.signal(sig, lambda number, _: caught.append(number)) for sig in HELD]
     try:
         yield caught
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in zip(HELD, previous, strict=True):
+            signal.signal(sig, handler)
 
 
-def _save_still(target: str, frame: np.ndarray, fmt: str, scale: int) -> None:
+def _raise_held(caught: list[int]) -> None:
+    """Act on the signals `_interrupts_held` recorded: SIGTERM as Terminated, Ctrl-C as KeyboardInterrupt."""
+    if signal.SIGTERM in caught:
+        raise Terminated
+    if caught:
+        raise KeyboardInterrupt
+
+
+def _save_still(target: str, frame: np.ndarray, fmt: str, scale: int, quality: int | str = QUALITY) -> None:
     im = _scaled(_image(frame), scale)
-    extra = {"quality": 95} if fmt in ("JPEG", "WEBP") else {}
+    if fmt == "WEBP":
+        extra = webp_options(quality)
+    elif fmt == "JPEG":
+        extra = {"quality": 100 if quality == "lossless" else int(quality)}
+    else:
+        extra = {}
     im.save(target, format=fmt, **extra)
 
 
 class _StillWriter(_Writer):
     """The final image: only the latest frame is kept, and written at the end."""
 
-    def __init__(self, name: str, scale: int):
+    def __init__(self, name: str, scale: int, quality: int | str):
         self.name, self.scale, self.fmt = name, scale, STILLS[Path(name).suffix.lower()]
+        self.quality = quality
         self.latest: np.ndarray | None = None
         self.temps = [_Temp(name, open_file=False)]
 
@@ -574,21 +689,22 @@ class _StillWriter(_Writer):
         self.latest = frame
 
     def finish(self) -> None:
-        _save_still(self.temps[0].tmp, self.latest, self.fmt, self.scale)
+        _save_still(self.temps[0].tmp, self.latest, self.fmt, self.scale, self.quality)
         super().finish()
 
 
 class _SequenceWriter(_Writer):
     """Numbered frame files, each written to a temporary file beside its final name as it comes."""
 
-    def __init__(self, name: str, scale: int):
+    def __init__(self, name: str, scale: int, quality: int | str):
         self.name, self.scale, self.fmt = name, scale, STILLS[Path(name).suffix.lower()]
+        self.quality = quality
         self.temps = []
 
     def frame(self, frame: np.ndarray, ms: int) -> None:
         temp = _Temp(self.name % len(self.temps), open_file=False)
         self.temps.append(temp)
-        _save_still(temp.tmp, frame, self.fmt, self.scale)
+        _save_still(temp.tmp, frame, self.fmt, self.scale, self.quality)
         temp.finish()
 
     def finish(self) -> None:
@@ -618,39 +734,50 @@ class _LogWriter(_Writer):
 
 class Outputs:
     """Every requested output fed from one stream of frames; nothing appears at the final names
-    before commit().
+    before commit(), and a failed or interrupted commit leaves none of them.
 
     `paths` are animations (.gif, .webp, .apng, a player page .html, video .mp4 or
     .webm), final images (.png, .jpg) and frame-file patterns (frame_%04d.png), as
-    `output_kind` tells them apart; `log` is a CSV file that gets `epoch,<columns>` and
-    one row per frame, and a page gets the same rows, with `page` (title, command,
-    live; see `page.PageWriter`) and the summary given to commit(). `reference` (the
-    target photo) is what the GIF palette is built from, with the first frame.
+    `output_kind` tells them apart (in other names %% stands for %); `log` is a CSV
+    file that gets `epoch,<columns>` and one row per frame, and a page gets the same
+    rows, with `page` (title, command, live; see `page.PageWriter`) and the summary
+    given to commit(). `reference` (the target photo) is what the GIF palette is built
+    from, with the first frame. Frames are written `scale` times their size: a whole
+    number enlarges each pixel to a block, any other factor resamples (nearest
+    neighbour up, area average down). `quality` (1 to 100, or "lossless") is for WebP,
+    JPEG and the page's frames.
 
     Frames are written as they come, to hidden temporary files beside their final
     names; each animation writer is one frame behind, since the last frame is shown
     longer (HOLD_MS) and which frame is last is only known at commit(). At most a
     few frames are held, whatever the number of frames.
 
-    A frame add() refuses (not uint8, another shape than the first, no log row)
-    raises ValueError and changes nothing. If writing fails in add() or commit(),
-    every temporary file is removed and operating-system errors are raised as
-    OutputError. Ctrl-C (SIGINT) during add() is held until the frame is in every
-    output, then raised; a KeyboardInterrupt raised inside a writer rolls that frame
-    back instead. Either way the frames added can still be committed. Used as a context manager,
-    leaving the with-block without commit() aborts. If a rename fails at the end
-    (after every file was completed), the outputs renamed before it stay and the
-    rest are removed.
+    A frame add() refuses (not uint8, another shape than the first, larger than
+    `check_frame_size` allows, no log row) raises ValueError and changes nothing. If
+    writing fails in add() or commit(), every temporary file is removed and
+    operating-system errors are raised as OutputError. Ctrl-C (SIGINT) or SIGTERM
+    during add() or commit() is held until the frame is in every output (or the set is
+    committed), then raised (SIGTERM as errors.Terminated); a KeyboardInterrupt raised
+    inside a writer rolls that frame back instead. Either way the frames added can still
+    be committed. Used as a context manager, leaving the with-block without commit() aborts.
     """
 
-    def __init__(self, paths: Iterable[str | os.PathLike], *, fps: float = FPS, scale: int = 1,
+    def __init__(self, paths: Iterable[str | os.PathLike], *, fps: float = FPS, scale: float = 1,
                  dither: bool = False, reference: np.ndarray | None = None,
-                 log: str | os.PathLike | None = None, columns: Sequence[str] = (), page: dict | None = None):
+                 log: str | os.PathLike | None = None, columns: Sequence[str] = (), page: dict | None = None,
+                 quality: int | str = QUALITY):
         kinds = [(os.fspath(p), output_kind(p)) for p in paths]  # ValueError before any file exists
         if any(Path(name).suffix.lower() in VIDEO for name, _ in kinds):
             require_av()
-        if int(scale) != scale or scale < 1:
-            raise ValueError(f"scale must be a whole number >= 1, not {scale!r}")
+        if not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
+            raise ValueError(f"scale must be a positive number, not {scale!r}")
+        if not MIN_FPS <= fps <= MAX_FPS:
+            raise ValueError(f"fps must be between {MIN_FPS:g} and {MAX_FPS:g} (GIF stores a frame's "
+                             f"time in hundredths of a second, at most 655.35 s), not {fps!r}")
+        if quality != "lossless" and not (int(quality) == quality and 1 <= quality <= 100):
+            raise ValueError(f"quality must be 1 to 100 or 'lossless', not {quality!r}")
+        self._scale = float(scale)
+        whole = int(scale) if float(scale).is_integer() else 1  # the writers enlarge by whole numbers
         self._step, self._hold = durations(2, fps)
         self._writers: list[_Writer] = []
         self._log: _LogWriter | None = None
@@ -664,19 +791,22 @@ class Outputs:
             for name, kind in kinds:
                 ext = Path(name).suffix.lower()
                 if kind == "sequence":
-                    self._writers.append(_SequenceWriter(name, scale))
-                elif kind == "still":
-                    self._writers.append(_StillWriter(name, scale))
+                    self._writers.append(_SequenceWriter(name, whole, quality))
+                    continue
+                name = final_name(name)
+                if kind == "still":
+                    self._writers.append(_StillWriter(name, whole, quality))
                 elif ext == ".gif":
-                    self._writers.append(_GifWriter(name, scale, dither, reference))
+                    self._writers.append(_GifWriter(name, whole, dither, reference))
                 elif ext == ".webp":
-                    self._writers.append(_WebpWriter(name, scale))
+                    self._writers.append(_WebpWriter(name, whole, quality))
                 elif ext == ".html":
-                    self._writers.append(_PageWriter(name, fps, columns, page or {"title": Path(name).stem}))
+                    self._writers.append(_PageWriter(name, fps, columns, page or {"title": Path(name).stem},
+                                                     quality))
                 elif ext in VIDEO:
-                    self._writers.append(_VideoWriter(name, fps))
+                    self._writers.append(_VideoWriter(name, fps, whole))
                 else:
-                    self._writers.append(_ApngWriter(name, scale))
+                    self._writers.append(_ApngWriter(name, whole))
             if log is not None:
                 self._log = _LogWriter(os.fspath(log), columns)
                 self._writers.append(self._log)
@@ -708,7 +838,15 @@ class Outputs:
             raise ValueError(f"a frame must be (h, w) or (h, w, 1|3|4), not {a.shape}")
         if self._shape is not None and a.shape != self._shape:
             raise ValueError(f"every frame must have the shape of the first, {self._shape}, not {a.shape}")
-        a = np.array(a[:, :, 0] if a.ndim == 3 and a.shape[2] == 1 else a)  # our own copy
+        if self._shape is None:
+            size = written_size(a.shape[1], a.shape[0], self._scale)
+            check_frame_size([w.name for w in self._writers], *size)
+        a = a[:, :, 0] if a.ndim == 3 and a.shape[2] == 1 else a
+        if not self._scale.is_integer():
+            size = written_size(a.shape[1], a.shape[0], self._scale)
+            how = Image.Resampling.NEAREST if self._scale > 1 else Image.Resampling.BOX
+            a = np.asarray(_image(a).resize(size, how))
+        a = np.array(a)  # our own copy
         a.flags.writeable = False
         return a
 
@@ -728,7 +866,7 @@ class Outputs:
             raise ValueError(f"the log and the page need a row of {self._width} values, epoch first, "
                              f"not {row!r}")
         snapshots = [w.snapshot() for w in self._writers]
-        with _interrupts_held() as ctrl_c:  # a video encoder cannot take a frame back: Ctrl-C waits
+        with _interrupts_held() as held:  # a video encoder cannot take a frame back: signals wait
             try:
                 if self._pending is not None:
                     self._each(lambda w: w.frame(self._pending, self._step))
@@ -742,44 +880,49 @@ class Outputs:
                 self.abort()
                 raise
         self._pending, self._shape, self._count = frame, shape, self._count + 1
-        if ctrl_c:
-            raise KeyboardInterrupt  # after the frame went in everywhere: commit() writes it too
+        _raise_held(held)  # after the frame went in everywhere: commit() writes it too
 
     def commit(self, summary: str = "") -> list[str]:
         """Finish every file (a page gets `summary`), rename them all into place, return the names written.
 
         Every file is completed before any is renamed (completing is what can fail on
-        a full disk; renames in the same folder do not need space).
+        a full disk; renames in the same folder do not need space). If a rename still
+        fails, the files already renamed are removed again: all or nothing.
         """
         self._check_open()
         if self._pending is None:
             self.abort()
             raise ValueError("no frames to write")
-        try:
-            self._each(lambda w: w.frame(self._pending, self._hold))
-            for writer in self._writers:
-                writer.summary = summary
-            self._each(lambda w: w.finish())
-            temps = [t for w in self._writers for t in w.temps]
-            for temp in temps:
-                if os.path.isdir(temp.name):
-                    raise _cannot_write(temp.name, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
-        except BaseException:
-            self.abort()
-            raise
-        self._state = "committing"
-        for i, temp in enumerate(temps):
+        with _interrupts_held() as held:
             try:
-                os.replace(temp.tmp, temp.name)
-            except BaseException as exc:
-                for rest in temps[i:]:
-                    rest.discard()
-                self._state = "failed"
-                if isinstance(exc, OSError):
-                    raise _cannot_write(temp.name, exc) from exc
+                self._each(lambda w: w.frame(self._pending, self._hold))
+                for writer in self._writers:
+                    writer.summary = summary
+                self._each(lambda w: w.finish())
+                temps = [t for w in self._writers for t in w.temps]
+                for temp in temps:
+                    if os.path.isdir(temp.name):
+                        in_the_way = IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+                        raise _cannot_write(temp.name, in_the_way)
+            except BaseException:
+                self.abort()
                 raise
-        self._state = "committed"
-        self._pending = None
+            self._state = "committing"
+            for i, temp in enumerate(temps):
+                try:
+                    os.replace(temp.tmp, temp.name)
+                except BaseException as exc:
+                    for done in temps[:i]:
+                        Path(done.name).unlink(missing_ok=True)
+                    for rest in temps[i:]:
+                        rest.discard()
+                    self._state = "failed"
+                    if isinstance(exc, OSError):
+                        raise _cannot_write(temp.name, exc) from exc
+                    raise
+            self._state = "committed"
+            self._pending = None
+        _raise_held(held)
         return [t.name for t in temps]
 
     def abort(self) -> None:

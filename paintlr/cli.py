@@ -7,17 +7,21 @@ so that `paintlr --help` is instant.
 
 from __future__ import annotations
 
-import os
+import contextlib
+import signal
 import sys
+import threading
 import time
+import warnings
 from pathlib import Path
 
 import click
 
 from . import __version__, settings
-from .errors import OptionError, PaintlrError
+from .errors import OptionError, PaintlrError, Terminated
 
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process SIGTERM ended
 NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click >= 8.2
 
 
@@ -36,32 +40,84 @@ def flag(option: str) -> str:
     return "--" + option.replace("_", "-")
 
 
+def one_line(text: str) -> str:
+    """`text` as one printable line: a newline or other control character (in a file name,
+    say) is shown escaped, so that no message spans lines."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
+def say(text: str) -> None:
+    """One line on stderr, prefixed paintlr:."""
+    click.echo(f"paintlr: {one_line(text)}", err=True)
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM raises Terminated, a KeyboardInterrupt: a run stops as for Ctrl-C, writes what it has."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class PaintlrCommand(click.Command):
+    """A command whose summary in `paintlr --help` is its whole first sentence, not cut at 45 characters."""
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        if self.short_help:
+            return self.short_help
+        return " ".join((self.help or "").split("\n\n")[0].split())
+
+
 class PaintlrGroup(click.Group):
-    """A click group whose every error is one line on stderr, without a traceback."""
+    """A click group whose every error is one line on stderr, without a traceback, and whose
+    library warnings are shown one line each after the command."""
+
+    command_class = PaintlrCommand
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         self.command_line = ["paintlr", *(sys.argv[1:] if args is None else args)]
-        try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except NO_ARGS_IS_HELP as exc:
-            click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
-            code = exc.exit_code
-        except (click.exceptions.Abort, KeyboardInterrupt):
-            click.echo("paintlr: interrupted", err=True)
-            code = EXIT_INTERRUPTED
-        except click.ClickException as exc:
-            click.echo(f"paintlr: {exc.format_message()}", err=True)
-            code = exc.exit_code
-        except OptionError as exc:
-            click.echo(f"paintlr: Invalid value for '{flag(exc.option)}': {exc}", err=True)
-            code = 2
-        except PaintlrError as exc:
-            click.echo(f"paintlr: error: {exc}", err=True)
-            code = 1
+        with warnings.catch_warnings(record=True) as caught, _sigterm_as_interrupt():
+            warnings.simplefilter("default")
+            code = self._run(args, prog_name, complete_var, **extra)
+        for message in dict.fromkeys(str(w.message) for w in caught):
+            say(f"warning: {message}")
         code = code if isinstance(code, int) else 0
         if standalone_mode:
             sys.exit(code)
         return code
+
+    def _run(self, args, prog_name, complete_var, **extra):
+        try:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NO_ARGS_IS_HELP as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+            return exc.exit_code
+        except SystemExit as exc:  # a command's own exit code (an interrupted run)
+            return exc.code
+        except Terminated:
+            say("terminated")
+            return EXIT_TERMINATED
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            say("interrupted")
+            return EXIT_INTERRUPTED
+        except click.ClickException as exc:
+            say(exc.format_message())
+            return exc.exit_code
+        except OptionError as exc:
+            say(f"Invalid value for '{flag(exc.option)}': {exc}")
+            return 2
+        except PaintlrError as exc:
+            say(f"error: {exc}")
+            return 1
 
 
 @click.group(cls=PaintlrGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -132,7 +188,7 @@ def optimizer_option(multiple: bool = False):
 training_options = _options(
     click.option("--init", type=click.Choice(settings.INITS), default=settings.INITS[0],
                  show_default=True, help="Starting weights: black, flat mean colour, or noise."),
-    click.option("--seed", type=int, default=None,
+    click.option("--seed", type=click.IntRange(min=0), default=None,
                  help="Random seed for --init random, the SGD shuffle and random Fourier features."),
     click.option("--batch-size", type=click.IntRange(min=1), default=settings.BATCH_SIZE, show_default=True,
                  help="Samples per SGD step (1 = per-sample SGD)."),
@@ -154,12 +210,42 @@ frames_option = click.option(
     "--frames", type=click.IntRange(2, settings.MAX_FRAMES), default=settings.FRAMES, show_default=True,
     help="About this many frames, evenly spread over the fall of the error.")
 fps_option = click.option(
-    "--fps", type=FiniteFloatRange(min=0, min_open=True, max=settings.MAX_FPS), default=settings.FPS,
+    "--fps", type=FiniteFloatRange(min=settings.MIN_FPS, max=settings.MAX_FPS), default=settings.FPS,
     show_default=True, help="Animation frames per second.")
 scale_option = click.option(
     "--scale", type=click.IntRange(min=1, max=settings.MAX_SCALE), default=1, show_default=True,
     help="Enlarge written frames this many times (nearest neighbour).")
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
+
+
+class Quality(click.ParamType):
+    """1 to 100, or lossless."""
+
+    name = "1-100|lossless"
+
+    def convert(self, value, param, ctx):
+        if value == "lossless" or (isinstance(value, int) and 1 <= value <= 100):
+            return value
+        if str(value).isdigit() and 1 <= int(value) <= 100:
+            return int(value)
+        self.fail(f"{value!r} is not a number from 1 to 100 or 'lossless'.", param, ctx)
+
+
+quality_option = click.option(
+    "--quality", type=Quality(), default=settings.QUALITY, show_default=True,
+    help="WebP and JPEG quality, also of the frames in a page; lossless keeps every pixel (WebP "
+         "lossless, JPEG at 100).")
+
+
+model_options = _options(
+    click.option("--model", type=click.Choice(settings.MODELS), default=settings.MODELS[0], show_default=True,
+                 help="linear regression of the colours, or a logistic classifier of palette colours."),
+    click.option("--palette", type=click.IntRange(min=2, max=256), default=None,
+                 help=f"Colours in the palette (from the photo) for --model logistic. "
+                      f"[default: {settings.DEFAULT_PALETTE}]"),
+    click.option("--soft", is_flag=True,
+                 help="--model logistic: paint the probability-weighted mix, not the likeliest colour."),
+)
 
 
 def _solver(ctx, param, value: str) -> str:
@@ -170,37 +256,27 @@ def _solver(ctx, param, value: str) -> str:
     return value
 
 
-def _check_writable(path: str, photo: str, hint: str) -> None:
-    folder = Path(path).parent
-    if not folder.is_dir():
-        raise click.BadParameter(f"{path}: folder {folder} does not exist", param_hint=hint)
-    if not os.access(folder, os.W_OK):
-        raise click.BadParameter(f"{path}: folder {folder} is not writable", param_hint=hint)
-    if Path(path).is_dir():
-        raise click.BadParameter(f"{path}: is a folder", param_hint=hint)
-    if Path(path).exists() and Path(photo).exists() and Path(path).samefile(photo):
-        raise click.BadParameter(f"{path}: refusing to overwrite the input", param_hint=hint)
+def _check_output(path: str, source: str, hint: str, literal: bool = False) -> None:
+    from .animation import check_output
+
+    try:
+        check_output(path, source, literal=literal)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=hint) from None
 
 
 def _check_outputs(outputs: tuple[str, ...], photo: str, animation_only: bool = False) -> list[str]:
-    from .animation import ANIMATIONS, frame_files, output_kind
+    from .animation import ANIMATIONS, output_kind
     from .video import VIDEO, require_av
 
     hint = "'-o' / '--output'"
     for out in outputs:
-        try:
-            kind = output_kind(out)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint=hint) from None
-        if animation_only and kind != "animation":
+        _check_output(out, photo, hint)
+        if animation_only and output_kind(out) != "animation":
             raise click.BadParameter(f"{out}: a sweep is an animation ({', '.join(ANIMATIONS)})",
                                      param_hint=hint)
         if Path(out).suffix.lower() in VIDEO:
             require_av()  # before any training
-        _check_writable(out, photo, hint)
-        if kind == "sequence" and Path(photo).exists() and frame_files(out).fullmatch(Path(photo).name) \
-                and Path(out).parent.resolve() == Path(photo).resolve().parent:
-            raise click.BadParameter(f"{out}: frame files could overwrite the input", param_hint=hint)
     return list(outputs)
 
 
@@ -209,7 +285,35 @@ def _check_log(log_path: str | None, photo: str) -> None:
         return
     if Path(log_path).suffix.lower() != ".csv":
         raise click.BadParameter(f"{log_path}: the log must be a .csv file", param_hint="'--log'")
-    _check_writable(log_path, photo, "'--log'")
+    _check_output(log_path, photo, "'--log'", literal=True)
+
+
+def _check_frames(outputs: list[str], width: int, height: int, hint: str) -> None:
+    """Refuse frames larger than paintlr or a format writes, before any training."""
+    from .animation import check_frame_size
+
+    try:
+        check_frame_size(outputs, width, height)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=hint) from None
+
+
+def _default_output(source: str, suffix: str) -> str:
+    from .animation import default_output
+
+    return default_output(source, suffix)
+
+
+def _warn_if_costly(seconds: float | None, outputs: list[str], width: int, height: int, frames: int) -> None:
+    """One warning line before a run whose training takes over a minute or whose files pass 100 MB."""
+    from .animation import estimated_bytes
+
+    size = estimated_bytes(outputs, width, height, frames)
+    if seconds is not None and seconds > 60:
+        say(f"warning: this run will take about {_duration(seconds)}")
+    if size > 100e6:
+        say(f"warning: the outputs will be about {size / 1e6:,.0f} MB ({frames} frames of "
+            f"{width:,} x {height:,})")
 
 
 def _load(photo: str, size: int, background: str):
@@ -223,7 +327,7 @@ def _load(photo: str, size: int, background: str):
 
 
 def _note(text: str) -> None:
-    click.echo(f"paintlr: note: {text}", err=True)
+    say(f"note: {text}")
 
 
 def _page(title: str, live: dict | None = None) -> dict:
@@ -264,18 +368,11 @@ class _PaletteReport:
                    "animation, .html player page, .mp4/.webm video, .png/.jpg final image, a name "
                    "with %04d one file per frame. "
                    "[default: PHOTO's stem + .gif]")
-@click.option("--model", type=click.Choice(settings.MODELS), default=settings.MODELS[0], show_default=True,
-              help="linear regression of the colours, or a logistic classifier of palette colours.")
-@click.option("--palette", type=click.IntRange(min=2, max=256), default=None,
-              help=f"Colours in the palette (from the photo) for --model logistic. "
-                   f"[default: {settings.DEFAULT_PALETTE}]")
-@click.option("--soft", is_flag=True,
-              help="--model logistic: paint the probability-weighted mix, not the likeliest colour.")
+@model_options
 @features_option()
 @feature_detail_options
 @click.option("--render-size", type=click.IntRange(min=1, max=settings.MAX_RENDER_SIZE), default=None,
-              help="Draw every frame at this many pixels on the long side from the continuous "
-                   "feature model (coordinate features only).")
+              hidden=True, help="The old name of --output-size.")
 @learning_rate_option()
 @optimizer_option()
 @training_options
@@ -288,34 +385,53 @@ class _PaletteReport:
               help="Fixed bursts of this many epochs per frame instead (as in the seed).")
 @fps_option
 @scale_option
+@click.option("--output-size", type=click.IntRange(min=1, max=settings.MAX_RENDER_SIZE), default=None,
+              metavar="PX", help="Write frames this many pixels on the long side, any size: one-hot "
+                                 "pixels as blocks, a feature map's continuous model drawn at that size.")
+@quality_option
 @click.option("--dither/--no-dither", default=False, show_default=True,
               help="Floyd-Steinberg dithering when reducing GIF frames to 256 colours.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
               help="Write epoch, costs and PSNR (or accuracy) for every frame to this CSV.")
 @quiet_option
-def learn(photo, outputs, size, background, fps, scale, dither, log_path, quiet, **settings_) -> None:
-    """Learn PHOTO by gradient descent and write the progress as an animation."""
+def learn(photo, outputs, size, background, fps, scale, output_size, render_size, quality, dither, log_path,
+          quiet, **settings_) -> None:
+    """Learn PHOTO by gradient descent and write the progress as an animation.
+
+    \b
+    Examples:
+      paintlr learn photo.jpg                          # photo.gif
+      paintlr learn photo.jpg -o run.html -o run.mp4   # a player page and a video
+      paintlr learn photo.jpg --features cosine --output-size 1024 -o smooth.webp
+    """
     started = time.perf_counter()
-    outputs = _check_outputs(outputs or (Path(photo).stem + ".gif",), photo)
+    outputs = _check_outputs(outputs or (_default_output(photo, ".gif"),), photo)
     _check_log(log_path, photo)
+    notes = click.get_current_context().meta.get("paintlr.notes", [])
+    if render_size is not None:
+        notes.append("--render-size is now --output-size")
+        output_size = output_size or render_size
 
-    from .animation import Outputs
+    from .animation import Outputs, written_size
+    from .forecast import forecast
     from .image import to_uint8
-    from .job import make_painting
+    from .job import frame_scale, make_painting
 
-    painting, notes = make_painting(_load(photo, size, background), **settings_)  # keeps no copy of it
-    for text in [*click.get_current_context().meta.get("paintlr.notes", []), *notes]:
+    target = _load(photo, size, background)
+    h, w = target.shape[:2]
+    width, height = written_size(w, h, scale * (1 if output_size is None else output_size / max(h, w)))
+    _check_frames(outputs, width, height, "'--output-size' / '--scale'")
+    painting, more = make_painting(target, output_size=output_size, **settings_)
+    del target  # the painting keeps no copy of it
+    scale = frame_scale(painting, output_size, scale)
+    for text in [*notes, *more]:
         _note(text)
     training = settings_["solver"] == "gd"
-    if settings_["model"] == "linear":
-        report, total = _LinearReport(painting), painting.stop_epoch
-    else:
-        report, total = _PaletteReport(), None
-    if training and painting.unstable:
-        click.echo(f"paintlr: warning: learning rate {painting.learning_rate:g} is at or above the largest "
-                   f"stable rate {painting.max_stable_learning_rate:.6g} for {settings_['optimizer']}; "
-                   f"the cost will explode", err=True)
-    bar = _progress(total, quiet)
+    linear = settings_["model"] == "linear"
+    report = _LinearReport(painting) if linear else _PaletteReport()
+    plan = forecast(painting) if linear and training and not painting.unstable else None
+    _warn_if_costly(plan.seconds(painting.frames) if plan else None, outputs, width, height, painting.frames)
+    bar = _progress(_epochs_known(painting, plan), quiet)
 
     def add(frame) -> tuple:
         out.add(to_uint8(frame.image), painting.log_row(frame))
@@ -324,29 +440,48 @@ def learn(photo, outputs, size, background, fps, scale, dither, log_path, quiet,
         return frame.epoch, frame.cost, report.summary(frame)  # not the frame: its image would stay
 
     with Outputs(outputs, fps=fps, scale=scale, dither=dither, reference=to_uint8(painting.goal()),
-                 log=log_path, columns=painting.log_columns(),
+                 log=log_path, columns=painting.log_columns(), quality=quality,
                  page=_page(f"paintlr learn {Path(photo).name}", painting.live())) as out:
         (epoch, cost, summary), interrupted = _record(painting, add, bar)
         what = f"{epoch:,} epochs" if training else "least-squares solution"
         written = out.commit(summary=f"{what}, {summary}")
+    if training and painting.unstable:  # said after the run: a run that explodes says so itself
+        say(f"warning: learning rate {painting.learning_rate:g} is at or above the largest "
+            f"stable rate {painting.max_stable_learning_rate:.6g} for {settings_['optimizer']}; "
+            f"the cost grows")
     if painting.truncated:
-        click.echo(f"paintlr: warning: stopped at {settings.MAX_FRAMES} frames; use a larger --burst",
-                   err=True)
+        say(f"warning: stopped at {settings.MAX_FRAMES} frames; use a larger --burst")
     elif not interrupted and training and cost >= painting.max_cost:
-        click.echo(f"paintlr: warning: stopped at --max-epochs {painting.max_epochs:,} with cost "
-                   f"{cost:.3g} still above --max-cost {painting.max_cost:g}", err=True)
+        say(f"warning: stopped at --max-epochs {painting.max_epochs:,} with cost "
+            f"{cost:.3g} still above --max-cost {painting.max_cost:g}")
     _report(f"{what}, {summary}", started, out.count, written, quiet, interrupted)
+
+
+def _epochs_known(painting, plan) -> int | None:
+    """The epochs a run will take, for the progress bar: its forecast, else an explicit --max-epochs."""
+    if plan is not None and plan.epochs is not None:
+        return plan.epochs
+    explicit = painting.max_epochs not in (settings.MAX_EPOCHS, settings.LOGISTIC_MAX_EPOCHS)
+    return painting.max_epochs if explicit else None
 
 
 @cli.command()
 @image_options
+@model_options
 @features_option()
 @feature_detail_options
 @learning_rate_option()
 @optimizer_option()
 @training_options
 def info(photo, size, background, **settings_) -> None:
-    """Show PHOTO's working size, the stable learning rates, and how long learning will take."""
+    """Show PHOTO's working size, the stable learning rates, and how long learning will take.
+
+    \b
+    Examples:
+      paintlr info photo.jpg
+      paintlr info photo.jpg --features cosine --optimizer momentum
+      paintlr info photo.jpg --model logistic --palette 8
+    """
     target = _load(photo, size, background)
 
     from .forecast import CLOSED_FORM, NOT_PREDICTED, forecast
@@ -357,10 +492,22 @@ def info(photo, size, background, **settings_) -> None:
     for text in notes:
         _note(text)
     h, w, c = target.shape
-    model = painting.model
     learning_rate, max_cost = painting.learning_rate, painting.max_cost
+    head = [f"image          {one_line(photo)}: {w} x {h} = {w * h:,} pixels, {c} channel{'s' * (c > 1)}"]
+    if settings_["model"] == "logistic":
+        click.echo("\n".join([
+            *head,
+            f"model          logistic, a palette of {len(painting.palette)} colours from the photo"
+            + (", painted as the probability-weighted mix" if settings_["soft"] else ""),
+            f"design         {painting.design.feature_map or 'one-hot'!s}",
+            f"stable rates   learning rate < {painting.max_stable_learning_rate:.6g}",
+            f"learning rate  {learning_rate:g}: epochs to cross-entropy {max_cost:.4g} not predicted "
+            f"(logistic regression has no closed form; at most {painting.max_epochs:,} epochs)",
+        ]))
+        return
+    model = painting.model
     lines = [
-        f"image          {photo}: {w} x {h} = {w * h:,} pixels, {c} channel{'s' * (c > 1)}",
+        *head,
         f"design         {painting.design.feature_map or 'one-hot'!s}, "
         f"{painting.design.n_features + 1:,} weights per channel",
         f"optimizer      {model.optimizer}"
@@ -390,13 +537,14 @@ def info(photo, size, background, **settings_) -> None:
 
 
 def _duration(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.3g} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.3g} min"
-    if seconds < 172800:
-        return f"{seconds / 3600:.3g} h"
-    return f"{seconds / 86400:.3g} days"
+    """A time in the unit a person reads it in: 42 s, 3.5 min, 2.1 h, 12 days, 3,400 years."""
+    year = 31_557_600
+    units = ((120, "s", 1), (7200, "min", 60), (172800, "h", 3600), (2 * year, "days", 86400))
+    for limit, unit, size in units:
+        if seconds < limit:
+            return f"{seconds / size:.3g} {unit}"
+    years = seconds / year
+    return f"{years:,.0f} years" if years < 1e15 else "longer than the universe is old"
 
 
 @cli.command()
@@ -412,12 +560,20 @@ def _duration(seconds: float) -> str:
 @frames_option
 @fps_option
 @scale_option
+@quality_option
 @quiet_option
 def sweep(photo, size, background, output, learning_rates, optimizers, feature_names, degree, n_features,
-          sigma, frames, fps, scale, quiet, engine, **common) -> None:
-    """Compare learning rates, optimizers and designs side by side in one animation of PHOTO."""
+          sigma, frames, fps, scale, quality, quiet, engine, **common) -> None:
+    """Compare learning rates, optimizers and designs side by side in one animation of PHOTO.
+
+    \b
+    Examples:
+      paintlr sweep photo.jpg                 # the seed's rate, a good one and one that diverges
+      paintlr sweep photo.jpg --learning-rate 0.05 --learning-rate 1 --optimizer gd --optimizer momentum
+      paintlr sweep photo.jpg --features onehot --features poly --features cosine -o designs.html
+    """
     started = time.perf_counter()
-    output = output or Path(photo).stem + "-sweep.gif"
+    output = output or _default_output(photo, "-sweep.gif")
     _check_outputs((output,), photo, animation_only=True)
     target = _load(photo, size, background)
 
@@ -430,16 +586,22 @@ def sweep(photo, size, background, output, learning_rates, optimizers, feature_n
                              seed=common["seed"])
     for text in notes:
         _note(text)
-    comparison = Sweep(target, runs, frames=frames, engine=engine, scale=scale, **common)
+    preparing = _progress(len(runs), quiet, unit="run", desc="preparing")
+    comparison = Sweep(target, runs, frames=frames, engine=engine, scale=scale,
+                       on_run=lambda: preparing.update(1), **common)
+    preparing.close()
     reference = compose_rows(comparison.goal_panels(), scale)
+    _check_frames([output], reference.shape[1], reference.shape[0], "'--scale'")
+    bar = _progress(comparison.end_epoch, quiet)
 
     def add(panels) -> list:
         out.add(comparison.pixels(panels), comparison.log_row(panels))
+        bar.update(max(p.frame.epoch for p in panels) - bar.n)
         return panels
 
-    with Outputs([output], fps=fps, reference=reference, columns=comparison.log_columns(),
+    with Outputs([output], fps=fps, reference=reference, columns=comparison.log_columns(), quality=quality,
                  page=_page(f"paintlr sweep {Path(photo).name}")) as out:
-        panels, interrupted = _record(comparison, add)
+        panels, interrupted = _record(comparison, add, bar)
         states = "; ".join(f"{p.label}: {p.status} at epoch {p.frame.epoch:,}"
                            + ("" if p.status == "diverged" else f", {p.frame.psnr:.1f} dB") for p in panels)
         written = out.commit(states)
@@ -450,8 +612,6 @@ def _table(data: str | None, example: str | None, x: tuple[str, ...], y: str | N
     """The table named by DATA or --example, with its columns picked: exactly one of the two."""
     from .tabular import load_example, load_table
 
-    if (data is None) == (example is None):
-        raise click.UsageError("give a DATA file or --example NAME (one of the two)")
     if example is not None:
         return load_example(example, x=x, y=y, labels=labels)
     return load_table(data, x=x, y=y, labels=labels)
@@ -460,9 +620,11 @@ def _table(data: str | None, example: str | None, x: tuple[str, ...], y: str | N
 def _table_outputs(data: str | None, example: str | None, outputs: tuple[str, ...], log_path: str | None,
                    command: str) -> tuple[str, list[str]]:
     """The table's name and the checked outputs (default: the name + -COMMAND.gif); the log checked too."""
+    if (data is None) == (example is None):
+        raise click.UsageError("give a DATA file or --example NAME (one of the two)")
     stem = Path(data).stem if data else example
     _check_log(log_path, data or "")
-    return stem, _check_outputs(outputs or (f"{stem}-{command}.gif",), data or "")
+    return stem, _check_outputs(outputs or (_default_output(data or example, f"-{command}.gif"),), data or "")
 
 
 table_options = _options(
@@ -502,7 +664,14 @@ table_options = _options(
 @quiet_option
 def fit(data, example, x_columns, y_column, outputs, degree, standardize, learning_rates, max_cost,
         max_epochs, frames, fps, at_epochs, log_path, quiet) -> None:
-    """Fit a line (or polynomial) to DATA by gradient descent and write the progress as an animation."""
+    """Fit a line (or polynomial) to DATA by gradient descent and write the progress as an animation.
+
+    \b
+    Examples:
+      paintlr fit --example points                       # the seed notebook's line
+      paintlr fit data.csv --x area --y price --standardize -o fit.html
+      paintlr fit --example points --learning-rate 0.01 --at 10 --at 100 --at 1000 -o steps.png
+    """
     started = time.perf_counter()
     stem, outputs = _table_outputs(data, example, outputs, log_path, "fit")
     table = _table(data, example, x_columns, y_column, labels=False)
@@ -515,13 +684,13 @@ def fit(data, example, x_columns, y_column, outputs, degree, standardize, learni
                              learning_rates=learning_rates,
                              degree=degree, standardize=standardize, max_cost=max_cost, max_epochs=max_epochs,
                              frames=frames)
-    for run in animation.runs:
-        if run.unstable:
-            click.echo(f"paintlr: warning: learning rate {run.learning_rate:g} is at or above the largest "
-                       f"stable rate {run.max_stable_learning_rate:.6g}; the cost will explode", err=True)
     if len(animation.runs) == 1 and animation.runs[0].unstable:
         run = animation.runs[0]
         raise DivergenceError(run.learning_rate, run.max_stable_learning_rate, run.diverges_at())
+    for run in animation.runs:
+        if run.unstable:
+            say(f"warning: learning rate {run.learning_rate:g} is at or above the largest "
+                       f"stable rate {run.max_stable_learning_rate:.6g}; the cost will explode")
     first = animation.runs[0]
     stills = [o for o in outputs if at_epochs and output_kind(o) == "still"]
     moving = [o for o in outputs if o not in stills]
@@ -570,7 +739,14 @@ def fit(data, example, x_columns, y_column, outputs, degree, standardize, learni
 @quiet_option
 def classify(data, example, x_columns, y_column, outputs, degree, standardize, learning_rate, max_cost,
              max_epochs, frames, fps, point, log_path, quiet) -> None:
-    """Classify DATA's rows by logistic regression (one-vs-rest for 3+ classes), animated."""
+    """Classify DATA's rows by logistic regression (one-vs-rest for 3+ classes), animated.
+
+    \b
+    Examples:
+      paintlr classify --example admissions --predict 45,85
+      paintlr classify --example iris -o iris.html
+      paintlr classify data.csv --x score1 --x score2 --y admitted --degree 3
+    """
     started = time.perf_counter()
     stem, outputs = _table_outputs(data, example, outputs, log_path, "classify")
     at = _point(point)
@@ -582,8 +758,8 @@ def classify(data, example, x_columns, y_column, outputs, degree, standardize, l
     run = Classification(table.x, table.y, x_names=table.x_names, degree=degree, standardize=standardize,
                          learning_rate=learning_rate, max_cost=max_cost, max_epochs=max_epochs, frames=frames)
     if run.unstable:
-        click.echo(f"paintlr: warning: learning rate {run.learning_rate:g} is at or above the largest stable "
-                   f"rate {run.max_stable_learning_rate:.6g}; the cost will explode", err=True)
+        say(f"warning: learning rate {run.learning_rate:g} is at or above the largest stable "
+                   f"rate {run.max_stable_learning_rate:.6g}; the cost will explode")
     bar = _progress(len(run.epochs), quiet, unit="frame")
     reference = run.pixels(run.every_colour())
 
@@ -620,45 +796,49 @@ def _point(text: str | None) -> tuple[float, float] | None:
     return values
 
 
-def _record(items, add, bar=None) -> tuple[object, bool]:
+def _record(items, add, bar=None) -> tuple[object, KeyboardInterrupt | None]:
     """Feed every item of a run to add(item), which writes its frame and returns what to keep of it.
 
-    Ctrl-C stops the run and keeps the frames before it; with none yet it aborts (exit 130,
-    nothing written). Returns (what add returned last, interrupted).
+    Ctrl-C (or SIGTERM) stops the run and keeps the frames before it; with none yet it is
+    raised on (exit 130 or 143, nothing written). Returns (what add returned last, the
+    interrupt or None).
     """
-    last, count, interrupted = None, 0, False
+    last, count, interrupted = None, 0, None
     try:
         for item in items:
             last = add(item)
             count += 1
             del item  # the next item is computed without this one held here
-    except KeyboardInterrupt:
-        interrupted = True
+    except KeyboardInterrupt as exc:
+        interrupted = exc
     finally:
         if bar is not None:
             bar.close()
     if count == 0:
-        raise click.exceptions.Abort()
+        raise interrupted or click.exceptions.Abort()
     return last, interrupted
 
 
 def _report(head: str, started: float, count: int, written: list[str], quiet: bool,
-            interrupted: bool) -> None:
-    """The summary line (unless quiet), then exit 130 if the run was interrupted."""
+            interrupted: KeyboardInterrupt | None) -> None:
+    """The summary line (unless quiet), then exit 130 (143 for SIGTERM) if the run was interrupted."""
     if not quiet:
-        shown = written if len(written) <= 3 else [*written[:2], f"... ({len(written)} files)"]
+        shown = [one_line(name) for name in written]
+        shown = shown if len(shown) <= 3 else [*shown[:2], f"... ({len(written)} files)"]
         frames = f", {count} frames" if count else ""
         click.echo(f"{head}, {time.perf_counter() - started:.2f} s{frames} -> {', '.join(shown)}")
-    if interrupted:
-        click.echo("paintlr: interrupted; wrote the frames so far", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+    if interrupted is not None:
+        terminated = isinstance(interrupted, Terminated)
+        say(f"{'terminated' if terminated else 'interrupted'}; wrote the frames so far")
+        sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
 
 
-def _progress(total: int | None, quiet: bool, unit: str = "epoch"):
+def _progress(total: int | None, quiet: bool, unit: str = "epoch", desc: str | None = None):
+    """A progress bar on stderr (shown only on a terminal), with an ETA when the total is known."""
     from tqdm import tqdm
 
     return tqdm(total=total, unit=unit, unit_scale=True, disable=True if quiet else None, leave=False,
-                dynamic_ncols=True, file=sys.stderr)
+                dynamic_ncols=True, file=sys.stderr, desc=desc)
 
 
 def main() -> None:

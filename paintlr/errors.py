@@ -21,6 +21,10 @@ class DivergenceError(PaintlrError, ArithmeticError):
         )
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is (the frames so far are written), but exiting 143."""
+
+
 class ImageError(PaintlrError):
     """An input image that cannot be read or used."""
 

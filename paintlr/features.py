@@ -321,9 +321,9 @@ def feature_map(name: str, shape: tuple[int, ...], *, degree: int = DEGREE, n_fe
         raise OptionError("n_features", f"n_features must be between 2 and {MAX_N_FEATURES}, "
                                         f"got {n_features}")
     note = None
-    most = (h * w - 1) // 2 * 2
-    if n_features > most >= 2:
-        note = f"{n_features} features are more than the {h * w} pixels; using {most}"
+    most = max(2, (h * w - 1) // 2 * 2)  # even, for fourier; at least the two every map needs
+    if n_features > most:
+        note = f"{n_features} features are more than the {h * w:,} pixel{'s' * (h * w > 1)}; using {most}"
         n_features = most
     if name == "cosine":
         return CosineFeatures(n_features, aspect=h / w, grid=(h, w)), note

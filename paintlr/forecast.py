@@ -28,6 +28,15 @@ class Forecast:
     seconds_per_epoch: float | None = None
     seconds_per_frame: float | None = None  # of the exact engine, if the painting uses it
 
+    def seconds(self, frames: int) -> float | None:
+        """Training time to the threshold: a jump per frame for the exact engine, else every
+        epoch iterated (None when the run does not get there)."""
+        if self.seconds_per_frame is not None:
+            return self.seconds_per_frame * frames
+        if self.epochs is None or self.seconds_per_epoch is None:
+            return None
+        return self.seconds_per_epoch * self.epochs
+
 
 def forecast(painting: Painting) -> Forecast:
     """Decide what can be said of `painting` before training, and measure its speed if it finishes."""

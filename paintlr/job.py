@@ -18,13 +18,19 @@ from .settings import BATCH_SIZE, FRAMES, MODELS, MOMENTUM
 
 def make_painting(target: np.ndarray, *, model: str = "linear", features: str = "onehot",
                   degree: int | None = None, n_features: int | None = None, sigma: float | None = None,
-                  render_size: int | None = None, palette: int | None = None, soft: bool = False,
+                  render_size: int | None = None, output_size: int | None = None,
+                  palette: int | None = None, soft: bool = False,
                   learning_rate: float | None = None, init: str = "zeros", seed: int | None = None,
                   optimizer: str = "gd", batch_size: int = BATCH_SIZE, momentum: float = MOMENTUM,
                   max_cost: float | None = None, max_epochs: int | None = None, engine: str = "auto",
                   solver: str = "gd", frames: int = FRAMES,
                   burst: int | None = None) -> tuple[Painting | PalettePainting, list[str]]:
-    """The painting these settings describe, and notes for the user (a count that was lowered)."""
+    """The painting these settings describe, and notes for the user (a count that was lowered).
+
+    `output_size` (pixels on the long side of the written frames) makes a linear feature
+    model draw its frames at that size itself (as `render_size`); other paintings' frames
+    are enlarged by the outputs (see `frame_scale`).
+    """
     if model not in MODELS:
         raise OptionError("model", f"model must be one of {', '.join(MODELS)}, not {model!r}")
     given = {k: v for k, v in dict(degree=degree, n_features=n_features, sigma=sigma).items()
@@ -32,6 +38,8 @@ def make_painting(target: np.ndarray, *, model: str = "linear", features: str = 
     fmap, note = feature_map(features, target.shape, seed=seed, **given)
     notes = [note] if note else []
     design = None if fmap is None else fmap.design(*target.shape[:2])
+    if output_size is not None and fmap is not None and model == "linear":
+        render_size = output_size
     if model == "linear":
         for option, given_flag in (("palette", palette is not None), ("soft", soft)):
             if given_flag:
@@ -53,3 +61,12 @@ def make_painting(target: np.ndarray, *, model: str = "linear", features: str = 
                                max_cost=max_cost, max_epochs=max_epochs, frames=frames, burst=burst,
                                seed=seed, design=design)
     return painting, notes
+
+
+def frame_scale(painting: Painting | PalettePainting, output_size: int | None = None,
+                scale: int = 1) -> float:
+    """How many times the outputs enlarge the painting's frames: to output_size pixels on the
+    long side (not at all where the painting draws at that size itself), then `scale` times."""
+    if output_size is None or getattr(painting, "render", None) is not None:
+        return scale
+    return output_size / max(painting.shape[:2]) * scale

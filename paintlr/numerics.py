@@ -75,9 +75,14 @@ def linear_recurrence(u: np.ndarray, c: float, start: np.ndarray, block: int = 6
     (log2(block) vector passes), then the carries between blocks, a recurrence
     n / block long, are solved the same way and added back.
     """
-    k, t = u.shape
-    if t == 0:
+    if u.shape[1] == 0:
         return u.copy()
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging c overflows: caught as divergence
+        return _blocked_recurrence(u, c, start, block)
+
+
+def _blocked_recurrence(u: np.ndarray, c: float, start: np.ndarray, block: int) -> np.ndarray:
+    k, t = u.shape
     nb = -(-t // block)
     flat = np.zeros((k, nb * block))
     flat[:, :t] = u
@@ -86,7 +91,7 @@ def linear_recurrence(u: np.ndarray, c: float, start: np.ndarray, block: int = 6
     _doubling_scan(x, c, axis=1)
     if nb > 1:
         carries = x[:, -1, :].copy()  # (k, nb): each block's end, from a zero start
-        _doubling_scan(carries, c**block, axis=1)
+        _doubling_scan(carries, np.float64(c) ** block, axis=1)
         powers = c ** np.arange(1, block + 1, dtype=np.float64)
         x[:, :, 1:] += powers[None, :, None] * carries[:, None, :-1]
     return x.transpose(0, 2, 1).reshape(k, nb * block)[:, :t]

@@ -23,9 +23,9 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image
 
-FPS = 20.0  # the player's speed in a notebook, as paintlr's animations default to
+from .settings import FPS, QUALITY
+
 NOTEBOOK_BUDGET = 10_000_000  # bytes a notebook display embeds at most (matplotlib's own limit is 20 MB)
-WEBP_QUALITY = 90
 
 
 @cache
@@ -33,11 +33,17 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath("assets", name).read_text(encoding="utf-8")
 
 
-def encode_frame(frame: np.ndarray) -> str:
-    """A uint8 frame (h, w[, c]) as a data URI: lossless PNG or WebP at quality 90, whichever is smaller."""
+def webp_options(quality: int | str) -> dict:
+    """Pillow's WebP options for a quality: 1 to 100 lossy, or "lossless" (every pixel kept)."""
+    return {"lossless": True} if quality == "lossless" else {"lossless": False, "quality": int(quality)}
+
+
+def encode_frame(frame: np.ndarray, quality: int | str = QUALITY) -> str:
+    """A uint8 frame (h, w[, c]) as a data URI: PNG or WebP at `quality` (1 to 100, or "lossless"),
+    whichever is smaller."""
     im = Image.fromarray(frame[:, :, 0] if frame.ndim == 3 and frame.shape[2] == 1 else frame)
     best = None
-    for fmt, options in (("PNG", {}), ("WEBP", {"quality": WEBP_QUALITY, "method": 4})):
+    for fmt, options in (("PNG", {}), ("WEBP", {**webp_options(quality), "method": 4})):
         buf = io.BytesIO()
         im.save(buf, format=fmt, **options)
         if best is None or buf.tell() < len(best[1]):
@@ -75,8 +81,8 @@ class PageWriter:
     """
 
     def __init__(self, fp: BinaryIO, *, title: str, columns: Sequence[str], fps: float, command: str = "",
-                 live: dict | None = None, note: str = ""):
-        self.fp = fp
+                 live: dict | None = None, note: str = "", quality: int | str = QUALITY):
+        self.fp, self.quality = fp, quality
         self.data = {"title": title, "columns": list(columns), "fps": fps, "command": command, "live": live,
                      "note": note, "rows": []}
         fp.write((f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -89,7 +95,7 @@ class PageWriter:
         if len(row) != 1 + len(self.data["columns"]):
             raise ValueError(f"a page row needs the epoch and {len(self.data['columns'])} values, "
                              f"not {row!r}")
-        self.fp.write(f'"{encode_frame(frame)}",\n'.encode())
+        self.fp.write(f'"{encode_frame(frame, self.quality)}",\n'.encode())
         self.data["rows"] = [*self.data["rows"], [int(row[0]), *(_finite(v) for v in row[1:])]]
 
     def close(self, summary: str = "") -> None:

@@ -33,7 +33,10 @@ FRAMES = 60
 MAX_FRAMES = 2000  # no run draws more frames than this
 FPS = 20.0
 MAX_FPS = 100.0
+MIN_FPS = 0.002  # 500 s a frame: GIF stores at most 655.35 s
 MAX_SCALE = 64
+MAX_FRAME_PIXELS = 1 << 26  # 67 megapixels (8192 x 8192) in one written frame
+QUALITY = 90  # lossy WebP and JPEG; "lossless" keeps every pixel (JPEG: 100)
 
 DEGREE = 30
 MAX_DEGREE = 90  # 4,185 polynomial features: a Gram matrix eigh still finishes on

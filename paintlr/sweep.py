@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,11 +79,20 @@ class Sweep(Playable):
     """
 
     def __init__(self, target: np.ndarray, runs: list[tuple[str, dict]], *, frames: int = FRAMES,
-                 max_epochs: int | None = None, scale: int = 1, **common):
+                 max_epochs: int | None = None, scale: int = 1, on_run: Callable[[], None] | None = None,
+                 **common):
         self.frames, self.scale = frames, scale
         self.max_epochs = MAX_EPOCHS if max_epochs is None else max_epochs
-        self.runs = [(label, Painting(target, max_epochs=self.max_epochs, frames=frames, **common, **options))
-                     for label, options in runs]
+        self.runs = []
+        for label, options in runs:  # each may take a while (a feature design's eigendecomposition)
+            self.runs.append((label, Painting(target, max_epochs=self.max_epochs, frames=frames, **common,
+                                              **options)))
+            if on_run is not None:
+                on_run()
+        ends = [epochs_to_threshold(p)[0] for _, p in self.runs]
+        # the clock's end: where the slowest converging run gets there (an estimate may fall short)
+        slowest = max([e for e in ends if e is not None], default=self.max_epochs)
+        self.end_epoch = min(slowest, self.max_epochs)
 
     def pixels(self, panels: list[Panel]) -> np.ndarray:
         """The panels side by side, each captioned, each picture enlarged `scale` times."""
@@ -106,10 +115,8 @@ class Sweep(Playable):
         for label, painting in self.runs:
             first = next(iter(painting))
             states.append(_Run(label, painting, first.cost, first))
-        ends = [epochs_to_threshold(s.painting)[0] for s in states]
-        end = min(max([e for e in ends if e is not None], default=self.max_epochs), self.max_epochs)
         yield [_panel(s) for s in states]
-        ticks = geometric_frames(self.frames, max(end, 1))
+        ticks = geometric_frames(self.frames, max(self.end_epoch, 1))
         while ticks:
             for tick in ticks:
                 for s in states:

@@ -664,12 +664,12 @@ def test_a_full_disk_while_finishing_renames_nothing(tmp_path, monkeypatch):
     assert (tmp_path / "a.gif").read_bytes() == b"the previous run"
 
 
-def test_a_failed_rename_leaves_no_temporary_file(tmp_path, monkeypatch):
+def test_a_failed_rename_takes_back_the_outputs_renamed_before_it(tmp_path, monkeypatch):
     real = os.replace
     monkeypatch.setattr(anim.os, "replace", fail_on_call(real, 2, OSError(5, "Input/output error")))
     with pytest.raises(OutputError, match=r"a\.webp: cannot write"):
         write_outputs([tmp_path / "a.gif", tmp_path / "a.webp", tmp_path / "a.apng"], fading_in(3))
-    assert listing(tmp_path) == {"a.gif"}  # renamed before the failure: the best that can be done
+    assert listing(tmp_path) == set()  # all or nothing: the GIF renamed first is removed again
 
 
 def test_a_missing_folder_fails_before_any_frame(tmp_path):

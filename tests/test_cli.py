@@ -18,6 +18,7 @@ import threading
 import time
 from pathlib import Path
 
+import click
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -141,13 +142,43 @@ def test_bad_flag_is_a_usage_error(workdir, flags):
     assert (workdir / "photo.png").read_bytes() == original
 
 
-def test_default_output_would_overwrite_a_gif_input(workdir):
+def test_the_default_output_is_never_the_input(workdir):
     Image.fromarray(colour_array()).save(workdir / "anim.gif")
     original = (workdir / "anim.gif").read_bytes()
-    result = invoke("learn", "anim.gif")  # the default output is anim.gif, the input
+    result = invoke("learn", "anim.gif")  # anim.gif would be the input itself
+    assert result.exit_code == 0, result.output
+    assert (workdir / "anim.gif").read_bytes() == original
+    with Image.open(workdir / "anim-paintlr.gif") as im:
+        assert im.n_frames > 2
+
+
+def test_a_percent_in_the_photo_name_is_no_frame_pattern(workdir):
+    Image.fromarray(colour_array()).save(workdir / "x%d.png")
+    result = invoke("learn", "x%d.png")
+    assert result.exit_code == 0, result.output
+    assert listing(workdir) - {"photo.png"} == {"x%d.png", "x%d.gif"}
+
+
+def test_an_input_reached_through_a_symlink_is_never_a_frame_file(workdir):
+    (workdir / "e").mkdir()
+    (workdir / "d").mkdir()
+    Image.fromarray(colour_array()).save(workdir / "e" / "photo.png")
+    original = (workdir / "e" / "photo.png").read_bytes()
+    (workdir / "d" / "f_0002.png").symlink_to(Path("..") / "e" / "photo.png")
+    result = invoke("learn", "d/f_0002.png", "-o", "d/f_%04d.png")
     assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
     assert "input" in result.stderr
-    assert (workdir / "anim.gif").read_bytes() == original
+    assert (workdir / "d" / "f_0002.png").is_symlink()
+    assert (workdir / "e" / "photo.png").read_bytes() == original
+
+
+def test_a_name_too_long_for_its_temporary_file_fails_before_training(workdir):
+    Image.fromarray(colour_array()).save(workdir / "photo.png")
+    name = "a" * 245 + ".gif"  # fits 255 bytes, its .name.XXXXXXXX.part does not
+    result = invoke("learn", "photo.png", "-o", name)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    assert "too long" in result.stderr and "epochs" not in result.stdout
+    assert listing(workdir) == {"photo.png"}
 
 
 def test_missing_photo_argument(workdir):
@@ -549,7 +580,9 @@ def test_ctrl_c_before_the_first_frame_exits_130_and_writes_nothing(workdir, mon
     assert listing(workdir) == {"photo.png"}  # no output and no temporary file
 
 
-def test_ctrl_c_writes_the_frames_so_far_and_exits_130(tmp_path):
+@pytest.mark.parametrize(("sig", "code", "word"), [(signal.SIGINT, 130, "interrupted"),
+                                                    (signal.SIGTERM, 143, "terminated")])
+def test_ctrl_c_or_sigterm_writes_the_frames_so_far(tmp_path, sig, code, word):
     Image.fromarray(colour_array(32, 32)).save(tmp_path / "slow.png")
     args = [sys.executable, "-m", "paintlr", "learn", "slow.png", "-o", "out.gif", "-o",
             "out.png", "--log", "out.csv", "--engine", "iterate", "--max-epochs", "100000000",
@@ -582,7 +615,7 @@ def test_ctrl_c_writes_the_frames_so_far_and_exits_130(tmp_path):
     while b"dB" not in err and time.monotonic() < deadline:  # a frame has been learned
         time.sleep(0.05)
     time.sleep(1.0)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     try:
         out, _ = proc.communicate(timeout=30)
     finally:
@@ -590,10 +623,11 @@ def test_ctrl_c_writes_the_frames_so_far_and_exits_130(tmp_path):
         reader.join(timeout=5)
         os.close(master)
     stderr = err.decode(errors="replace")
-    assert proc.returncode == 130, stderr
+    assert proc.returncode == code, stderr
     assert "epoch" in stderr and "dB" in stderr  # the progress bar: epochs, cost, PSNR
+    assert re.search(r"<\d", stderr)  # with an ETA: the epochs to the threshold are known
     assert "Traceback" not in stderr
-    assert stderr.strip().splitlines()[-1].endswith("interrupted; wrote the frames so far")
+    assert stderr.strip().splitlines()[-1].endswith(f"{word}; wrote the frames so far")
     frames = read_frames(tmp_path / "out.gif")
     assert len(frames) >= 1 and np.array_equal(frames[0], np.zeros_like(frames[0]))
     rows = read_log(tmp_path / "out.csv")
@@ -691,13 +725,20 @@ def test_log_reports_distance_from_the_optimum(workdir):
     assert all(float(r["excess_cost"]) == pytest.approx(float(r["cost"])) for r in rows)
 
 
-def test_diverging_rate_warns_then_fails_without_writing(workdir):
+def test_diverging_rate_fails_in_one_line_without_writing(workdir):
     result = invoke("learn", "photo.png", "--learning-rate", "2.5", "-o", "out.gif")
-    assert result.exit_code == 1
-    lines = result.stderr.strip().splitlines()
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1)
     limit = 2 * 192 / 193  # 2n / (n + 1) for the 12 x 16 photo
-    assert len(lines) == 2 and "warning" in lines[0] and f"{limit:.6g}" in lines[1]
-    assert "Traceback" not in result.output and not (workdir / "out.gif").exists()
+    assert f"{limit:.6g}" in result.stderr
+    assert not (workdir / "out.gif").exists()
+
+
+def test_an_unstable_rate_that_ends_before_exploding_warns_after_the_run(workdir):
+    result = invoke("learn", "photo.png", "--learning-rate", "2.01", "--engine", "iterate",
+                    "--max-epochs", "2",
+                    "-o", "out.gif")
+    assert result.exit_code == 0, result.output
+    assert "at or above the largest stable rate" in result.stderr and (workdir / "out.gif").exists()
 
 
 def test_info_reports_size_limit_and_forecast(workdir):
@@ -767,16 +808,47 @@ def test_feature_designs_paint_to_their_own_optimum(workdir, features):
     assert float(rows[0]["cost"]) > float(last["cost"])
 
 
-def test_render_size_draws_the_continuous_model_larger(workdir):
+def test_output_size_draws_the_continuous_model_larger(workdir):
     result = invoke("learn", "photo.png", "--features", "cosine", "--n-features", "64",
-                    "--render-size", "64", "-o", "big.png", "-o", "small.gif")
+                    "--output-size", "64", "-o", "big.png", "-o", "big.gif")
     assert result.exit_code == 0, result.output
     big = np.asarray(Image.open(workdir / "big.png"))
     assert big.shape == (48, 64, 3)  # 12 x 16 drawn at 64 on the long side
     blocky = np.repeat(np.repeat(big[::4, ::4], 4, axis=0), 4, axis=1)
     assert np.abs(big.astype(int) - blocky).mean() > 1  # not enlarged pixels
-    bad = invoke("learn", "photo.png", "--render-size", "64")
-    assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2)
+    with Image.open(workdir / "big.gif") as im:
+        assert im.size == (64, 48)
+    old = invoke("learn", "photo.png", "--features", "cosine", "--n-features", "64", "--render-size", "64",
+                 "-o", "old.png")
+    assert old.exit_code == 0 and "--output-size" in old.stderr
+    assert np.array_equal(np.asarray(Image.open(workdir / "old.png")), big)
+
+
+def test_output_size_enlarges_one_hot_pixels_to_any_size(workdir):
+    result = invoke("learn", "photo.png", "--output-size", "40", "-o", "a.png", "-o", "a.gif", "-o", "a.webp")
+    assert result.exit_code == 0, result.output
+    small = invoke("learn", "photo.png", "-o", "small.png")
+    assert small.exit_code == 0
+    a, pixels = np.asarray(Image.open(workdir / "a.png")), np.asarray(Image.open(workdir / "small.png"))
+    assert a.shape == (30, 40, 3)  # 12 x 16 at 40 on the long side: 2.5 times
+    assert {tuple(c) for c in a.reshape(-1, 3)} == {tuple(c) for c in pixels.reshape(-1, 3)}  # blocks
+    assert np.mean(np.all(a[1:] == a[:-1], axis=2)) > 0.5  # of 2 or 3 pixels: no colour in between
+    for name in ("a.gif", "a.webp"):
+        with Image.open(workdir / name) as im:
+            assert im.size == (40, 30)
+    both = invoke("learn", "photo.png", "--output-size", "40", "--scale", "2", "-o", "b.png")
+    assert both.exit_code == 0 and Image.open(workdir / "b.png").size == (80, 60)
+
+
+def test_frames_larger_than_the_limit_are_refused_before_training(workdir):
+    result = invoke("learn", "photo.png", "--features", "xy", "--render-size", "8192", "--scale", "64")
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    assert "megapixels" in result.stderr
+    Image.fromarray(colour_array(2, 300)).save(workdir / "wide.png")
+    result = invoke("learn", "wide.png", "--scale", "64", "-o", "big.webp")  # 16,384 x 128
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    assert "16,383" in result.stderr and "epochs" not in result.stdout
+    assert invoke("learn", "wide.png", "--scale", "64", "-o", "big.gif", "--frames", "2").exit_code == 0
 
 
 def test_odd_fourier_count_is_a_usage_error(workdir):
@@ -1016,3 +1088,107 @@ def test_video_without_pyav_is_one_line_before_any_training(workdir, photo, monk
     assert result.output.strip() == \
         "paintlr: error: writing .mp4 or .webm needs PyAV: pip install 'paintlr[video]'"
     assert sorted(p.name for p in workdir.iterdir()) == [photo.name]
+
+
+@pytest.mark.parametrize("flags", [
+    ["--init", "random", "--seed", "-1"],
+    ["--fps", "1e-300"],
+    ["--fps", "0.001"],  # a GIF cannot hold a frame for 1000 s
+])
+def test_values_no_format_or_generator_takes_are_usage_errors(workdir, flags):
+    result = invoke("learn", "photo.png", *flags)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+
+
+def test_sgd_at_an_absurd_rate_is_a_clean_divergence(workdir):
+    result = invoke("learn", "photo.png", "--optimizer", "sgd", "--learning-rate", "1e300",
+                    "--max-epochs", "5")
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1)
+    assert "exploded" in result.stderr
+
+
+def test_a_batch_larger_than_the_samples_is_the_full_batch(workdir):
+    huge = invoke("learn", "photo.png", "--optimizer", "sgd", "--batch-size", str(10**30),
+                  "--max-epochs", "5",
+                  "--features", "xy", "--log", "huge.csv", "-o", "a.gif")
+    assert huge.exit_code == 0, huge.output
+    full = invoke("learn", "photo.png", "--optimizer", "sgd", "--batch-size", str(12 * 16), "--max-epochs",
+                  "5", "--features", "xy", "--log", "full.csv", "-o", "b.gif", "--seed", "3")
+    assert full.exit_code == 0, full.output
+    assert (workdir / "huge.csv").read_text() == (workdir / "full.csv").read_text()
+
+
+def test_a_newline_in_a_file_name_stays_on_one_line(workdir):
+    result = invoke("learn", "no\nsuch.png")
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1)
+    assert "no\\nsuch.png" in result.stderr
+
+
+def test_long_durations_read_as_a_person_reads_them():
+    from paintlr.cli import _duration
+
+    assert _duration(42) == "42 s"
+    assert _duration(8.63e3 * 86400) == "23.6 years" or _duration(8.63e3 * 86400) == "24 years"
+    assert "e+" not in _duration(1e14)
+
+
+def test_a_costly_run_is_announced_in_one_line_each(workdir, monkeypatch):
+    import paintlr.animation as anim
+    from paintlr.forecast import Forecast
+
+    monkeypatch.setitem(anim.BYTES_PER_PIXEL, ".gif", 1e5)  # 12 x 16 x 59 frames: about 1.1 GB
+    monkeypatch.setattr(Forecast, "seconds", lambda self, frames: 5400.0)
+    result = invoke("learn", "photo.png", "-o", "a.gif")
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert "warning: this run will take about 90 min" in lines[0]
+    assert "warning: the outputs will be about" in lines[1] and "MB" in lines[1]
+    quiet = invoke("learn", "photo.png", "-o", "b.gif", "--learning-rate", "0.5")
+    assert "take about" in quiet.stderr
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "sgd"])
+def test_the_progress_bar_knows_its_end_for_every_optimizer(workdir, optimizer, monkeypatch):
+    import paintlr.cli as cli_mod
+
+    totals = []
+    real = cli_mod._progress
+    monkeypatch.setattr(cli_mod, "_progress", lambda total, quiet, **kw: totals.append(total) or real(
+        total, quiet, **kw))
+    result = invoke("learn", "photo.png", "--optimizer", optimizer, "--max-epochs", "50", "-o", "a.gif",
+                    "--features", "xy")
+    assert result.exit_code == 0, result.output
+    assert totals == [50]
+    invoke("learn", "photo.png", "--optimizer", optimizer, "-o", "b.gif")
+    assert totals[-1] is not None and totals[-1] > 0  # one-hot: estimated from the slow modes
+
+
+def test_sweep_shows_progress_while_preparing_and_training(workdir, monkeypatch):
+    import paintlr.cli as cli_mod
+
+    totals = []
+    real = cli_mod._progress
+    monkeypatch.setattr(cli_mod, "_progress", lambda total, quiet, **kw: totals.append((total, kw)) or real(
+        total, quiet, **kw))
+    result = invoke("sweep", "photo.png", "-o", "s.gif")
+    assert result.exit_code == 0, result.output
+    (runs, prepare), (epochs, _) = totals
+    assert runs == 3 and prepare["unit"] == "run"
+    assert epochs > 1000  # the slowest converging rate's epochs to the threshold
+
+
+def test_help_shows_whole_summaries_and_examples():
+    top = invoke("--help").stdout
+    for command in ("learn", "info", "sweep", "fit", "classify"):
+        sub = invoke(command, "--help").stdout
+        summary = " ".join(sub.split("\n\n")[1].split())
+        assert summary in " ".join(top.split()), (command, summary)
+        assert "Examples:" in sub and sub.count(f"paintlr {command} ") >= 3, command
+    for command in cli.commands.values():
+        for param in command.params:
+            if isinstance(param, click.Option) and not param.hidden:
+                assert param.help, (command.name, param.name)
+
+
+def test_dir_lists_the_public_api():
+    assert {"Painting", "LinearRegressionModel", "OneHot"} <= set(dir(paintlr))

@@ -254,3 +254,9 @@ def test_cosine_feature_map_of_an_odd_image_has_no_dead_feature(h, w):
     assert np.diag(design.gram).min() > 1e-6
     phi = np.c_[np.ones(h * w), design.x]
     assert np.linalg.matrix_rank(phi) == fmap.n_features + 1
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 3), (1, 2, 3), (2, 1, 1)])
+def test_the_feature_count_is_capped_on_images_of_one_or_two_pixels(shape):
+    fmap, note = feature_map("fourier", shape)
+    assert fmap.n_features == 2 and "using 2" in note

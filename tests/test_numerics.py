@@ -58,3 +58,9 @@ def test_linear_recurrence_matches_loop(t, c, block):
 def test_psnr_of_cost():
     assert psnr(1e-4) == pytest.approx(10 * np.log10(1 / 2e-4))
     assert psnr(0.0) == float("inf")
+
+
+def test_linear_recurrence_overflows_to_inf_not_an_exception():
+    """SGD at rate 1e300 makes c = 1 - 1e300: the carries overflow, and divergence is caught later."""
+    x = linear_recurrence(np.ones((1, 500)), 1.0 - 1e300, np.zeros(1))
+    assert not np.all(np.isfinite(x))
