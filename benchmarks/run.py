@@ -24,6 +24,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
 import bench_features
 import bench_formats
+import bench_inputs
 import bench_logistic
 import bench_output
 import bench_tables
@@ -31,7 +32,7 @@ import bench_training
 from common import REPO, Config, Section, fmt_bytes, fmt_ratio, fmt_time, log, machine, table
 
 SECTIONS = ["startup", "per-epoch", "threshold", "exact-frames", "gif", "e2e", "big", "logistic", "features",
-            "tables", "formats"]
+            "tables", "formats", "inputs"]
 
 
 def run_sections(cfg: Config, only: set[str]) -> list[Section]:
@@ -85,6 +86,8 @@ def run_sections(cfg: Config, only: set[str]) -> list[Section]:
             lambda: bench_tables.tables_section(cfg))
     attempt("formats", "Output formats: the demo as GIF, WebP, APNG, MP4, WebM and the player page",
             lambda: bench_formats.formats_section(cfg))
+    attempt("inputs", "Huge inputs: peak RSS of `load_image` vs the decoded image + 300 MB",
+            lambda: bench_inputs.inputs_section(cfg))
     return done
 
 

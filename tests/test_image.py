@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import re
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import warnings
+import zlib
+from pathlib import Path
+
 import numpy as np
 import pytest
-from conftest import colour_array, png_bytes_claiming
+from conftest import REPO, assert_one_line_error, colour_array, png_bytes_claiming, run_paintlr
 from PIL import Image
 
 import paintlr.image as image_mod
 from paintlr.errors import ImageError
-from paintlr.image import load_image, parse_colour, to_uint8
+from paintlr.image import display_path, load_image, parse_colour, to_uint8
 
 STEP16 = 1 / 65535
 
@@ -320,7 +331,18 @@ def test_missing_directory_empty_text_and_truncated_files_raise_image_error(tmp_
 def test_decompression_bomb_header_is_refused_before_decoding(tmp_path):
     path = tmp_path / "bomb.png"
     path.write_bytes(png_bytes_claiming(100_000, 100_000))
-    with pytest.raises(ImageError, match="too large"):
+    with pytest.raises(ImageError) as info:
+        load_image(path)
+    assert str(info.value) == (f"{path}: image too large: 100000 x 100000 = 10000 megapixels, "
+                               "over paintlr's limit of 268 megapixels")
+
+
+def test_the_limit_is_pixels_not_a_side(tmp_path):
+    # 16384 x 16384 is exactly the limit; one more row is over it, and the message tells them apart
+    path = tmp_path / "bomb.png"
+    path.write_bytes(png_bytes_claiming(16384, 16385))
+    with pytest.raises(ImageError, match=re.escape("16384 x 16385 = 268.5 megapixels, over paintlr's "
+                                                   "limit of 268.4 megapixels")):
         load_image(path)
 
 
@@ -349,3 +371,221 @@ def test_to_uint8_rounds_and_clips():
     a = np.array([-0.5, 0.0, 0.5 / 255, 0.49 / 255, 0.5, 1.0, 1.7])
     assert to_uint8(a).tolist() == [0, 0, 1, 0, 128, 255, 255]
     assert to_uint8(a).dtype == np.uint8
+
+
+# --- float images: NaN is transparent, infinities clip ---------------------------------------
+
+FLOATS = np.array([[0.25, np.nan, np.inf], [-np.inf, 0.5, 2.0]], dtype=np.float32)
+
+
+@pytest.mark.parametrize("name", ["f.tiff", "f.pfm"])
+def test_float_nan_is_the_background_and_infinities_clip(save, name):
+    path = save(FLOATS, name)
+    with Image.open(path) as im:
+        assert im.mode == "F" and np.isnan(np.asarray(im)).sum() == 1
+    white = load_image(path)
+    check_array(white, (2, 3, 1))
+    np.testing.assert_array_equal(white[:, :, 0], [[0.25, 1.0, 1.0], [0.0, 0.5, 1.0]])
+    red = load_image(path, background="red")
+    check_array(red, (2, 3, 3))
+    np.testing.assert_array_equal(red[0, 1], [1, 0, 0])
+    np.testing.assert_array_equal(red[:, :, 1], [[0.25, 0.0, 1.0], [0.0, 0.5, 1.0]])
+
+
+def test_float_nan_is_composited_after_shrinking(save):
+    half = np.full((40, 120), 0.5, dtype=np.float32)
+    half[:, 60:] = np.nan
+    a = load_image(save(half, "half.tiff"), size=12, background="black")
+    check_array(a, (4, 12, 1))
+    # NaN does not spread into its neighbours: away from the edge exact, next to it Lanczos's ringing
+    np.testing.assert_allclose(a[:, :3, 0], 0.5, atol=1e-6)
+    np.testing.assert_allclose(a[:, 3:6, 0], 0.5, atol=0.04)
+    np.testing.assert_allclose(a[:, 9:, 0], 0.0, atol=1e-6)
+
+
+def test_a_float_image_without_nan_stays_grey_over_a_colour(save):
+    path = save(np.array([[0.0, 0.5, 1.0]], dtype=np.float32), "g.tiff")
+    check_array(load_image(path, background="red"), (1, 3, 1))
+
+
+# --- shrinking with alpha, tile by tile --------------------------------------------------------
+
+@pytest.mark.parametrize("hidden", [0, 255])  # transparent black, transparent white
+@pytest.mark.parametrize(("side", "size"), [(60, 12), (240, 10)])  # Lanczos only; a box reduce first
+def test_the_colour_of_transparent_pixels_does_not_spread_when_shrinking(save, side, size, hidden):
+    a = np.full((side, side, 4), hidden, dtype=np.uint8)
+    a[:, :, 3] = 0
+    a[::2, ::2] = (102, 51, 0, 255)  # a quarter of the pixels opaque (0.4, 0.2, 0)
+    out = load_image(save(a, "sparse.png"), size=size)
+    check_array(out, (size, size, 3))
+    # a quarter of (0.4, 0.2, 0) over white is (0.85, 0.8, 0.75), whatever colour the transparent
+    # pixels hold. Lanczos at 5:1 ripples a little on a 2-pixel pattern; a reduce by 8 averages exactly
+    np.testing.assert_allclose(out, np.broadcast_to([0.85, 0.8, 0.75], out.shape),
+                               atol=0.05 if side == 60 else 1 / 255)
+
+
+@pytest.mark.parametrize(("size", "tile"), [(50, 1000), (50, 1), (None, 1000)])
+def test_tiles_give_what_pillow_gives_for_the_whole_image(save, monkeypatch, size, tile):
+    # tiles of 1000 pixels (or the fewest the reduce allows) must not show: same numbers as Pillow's
+    # own resize of the whole image, box reduce included (400 x 300 to 50: factor 2)
+    path = save(colour_array(300, 400, seed=5), "photo.png")
+    monkeypatch.setattr(image_mod, "TILE_PIXELS", tile)
+    with Image.open(path) as im:
+        want = im if size is None else im.resize((50, 38), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        want = np.asarray(want) / 255
+    np.testing.assert_array_equal(load_image(path, size=size), want)
+
+
+# --- memory ----------------------------------------------------------------------------------
+
+def zero_png(path: Path, width: int, height: int) -> None:
+    """An all-zero RGBA PNG written row by row through zlib: a few MB, never the whole image in memory."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"\0" * (1 + 4 * width) * 64  # each row: filter byte 0, then the pixels
+    deflate = zlib.compressobj(1)
+    idat = b"".join(deflate.compress(rows) for _ in range(height // 64)) + deflate.flush()
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
+                + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmHWM from /proc")
+def test_a_16384_square_rgba_png_needs_its_decoded_bytes_plus_300_mb(tmp_path):
+    path = tmp_path / "zeros.png"
+    zero_png(path, 16384, 16384)
+    # the child's own high-water mark (VmHWM), not ru_maxrss, which carries pytest's size over exec
+    code = ("import sys; from paintlr.image import load_image; a = load_image(sys.argv[1]); "
+            "print(a.shape, [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+                          env=env, timeout=120, check=True)
+    shape, peak_kb = done.stdout.rsplit(maxsplit=1)
+    assert shape == "(256, 256, 3)"
+    decoded = 16384 * 16384 * 4
+    assert int(peak_kb) * 1024 <= decoded + 300e6, f"peak RSS {int(peak_kb) / 1e3:.0f} MB"
+
+
+# --- warnings and C libraries' messages are held back ------------------------------------------
+
+def corrupt_lzw_tiff(path: Path) -> Path:
+    """A photo saved as LZW TIFF, then every 7th byte of its strips inverted: libtiff complains."""
+    Image.fromarray(colour_array(120, 160)).save(path, compression="tiff_lzw")
+    with Image.open(path) as im:
+        strips = list(zip(im.tag_v2[273], im.tag_v2[279]))
+    data = bytearray(path.read_bytes())
+    for offset, count in strips:
+        for i in range(offset + 2, offset + count, 7):
+            data[i] ^= 0xFF
+    path.write_bytes(data)
+    return path
+
+
+def test_a_corrupt_tiff_is_one_line_on_stderr(tmp_path):
+    corrupt_lzw_tiff(tmp_path / "bad.tiff")
+    proc = run_paintlr("info", "bad.tiff", cwd=tmp_path)
+    assert_one_line_error(proc.returncode, proc.stdout, proc.stderr, 1)
+    assert proc.stderr.startswith("paintlr: error: bad.tiff: cannot decode image (")
+
+
+def test_libtiff_and_pillow_messages_do_not_leak_in_process(tmp_path, capfd):
+    with pytest.raises(ImageError) as info:
+        load_image(corrupt_lzw_tiff(tmp_path / "bad.tiff"))
+    assert "\n" not in str(info.value)
+    assert capfd.readouterr().err == ""
+
+
+def test_pillow_warnings_on_a_readable_image_are_dropped(save, capfd):
+    # EXIF whose description (tag 270) points past its end: Pillow warns, skips the tag, and reads
+    # the orientation after it
+    ifd = (struct.pack("<2sHIH", b"II", 42, 8, 2) + struct.pack("<HHII", 0x010E, 2, 100, 4000)
+           + struct.pack("<HHIHHI", 0x0112, 3, 1, 6, 0, 0))
+    path = save(Image.new("RGB", (16, 8), "red"), "exif.jpg", exif=b"Exif\0\0" + ifd)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        a = load_image(path)
+    assert a.shape == (16, 8, 3)  # orientation 6 applied
+    assert [str(w.message) for w in caught] == []
+    assert capfd.readouterr().err == ""
+
+
+# --- what is not a regular file ----------------------------------------------------------------
+
+def error_of(path) -> str:
+    with pytest.raises(ImageError) as info:
+        load_image(path)
+    return str(info.value)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_a_fifo_without_a_writer_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    said: list[str] = []
+    reader = threading.Thread(target=lambda: said.append(error_of(fifo)), daemon=True)
+    reader.start()
+    reader.join(10)
+    if reader.is_alive():  # blocked in open(): give it a writer so the thread can end, then fail
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("load_image blocked on a FIFO without a writer")
+    assert said == [f"{fifo}: a pipe with nothing to read"]
+
+
+@pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="no /dev/fd")
+def test_a_pipe_holding_an_image_is_read(save, rgb):
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, save(rgb, "p.png").read_bytes())
+        os.close(write_end)
+        a = load_image(f"/dev/fd/{read_end}")
+    finally:
+        os.close(read_end)
+    np.testing.assert_array_equal(a, rgb / 255)
+
+
+@pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="no Unix sockets")
+def test_a_socket_is_not_a_regular_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a relative name: socket paths are limited to about 100 bytes
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind("s.png")
+        assert error_of(tmp_path / "s.png") == f"{tmp_path / 's.png'}: not a regular file"
+
+
+def test_stream_input_is_capped(monkeypatch):
+    monkeypatch.setattr(image_mod, "MAX_STREAM_BYTES", 1 << 20)
+    assert error_of("/dev/zero") == ("/dev/zero: more than 1 MiB to read from a pipe or device; "
+                                     "save the image to a file")
+
+
+# --- paths in messages -------------------------------------------------------------------------
+
+def test_display_path_quotes_what_would_not_print_on_one_line():
+    assert display_path("photo.png") == "photo.png"
+    assert display_path(Path("my photos/cat 1.png")) == "my photos/cat 1.png"
+    assert display_path("two\nlines.png") == "'two\\nlines.png'"
+    assert display_path("tab\there.png") == "'tab\\there.png'"
+    assert display_path(os.fsdecode(b"caf\xe9.png")) == "'caf\\udce9.png'"  # undecodable byte
+
+
+@pytest.mark.parametrize("content", [None, b"not an image\n"])
+def test_a_path_with_a_line_break_still_gives_one_line(tmp_path, content):
+    path = tmp_path / "two\nlines.png"
+    if content is not None:
+        path.write_bytes(content)
+    message = error_of(path)
+    assert "\n" not in message and "two\\nlines.png" in message
+
+
+def test_the_input_is_left_as_it_was(save, rgb):
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    paths = [save(rgb, "o.jpg", exif=exif), save(rgb, "p.tiff"),
+             save(np.dstack([rgb, rgb[:, :, :1]]), "a.png")]
+    before = [(p.read_bytes(), p.stat().st_mtime_ns) for p in paths]
+    for p in paths:
+        load_image(p)
+        load_image(p, size=4)
+        load_image(p, size=None)
+    assert [(p.read_bytes(), p.stat().st_mtime_ns) for p in paths] == before
