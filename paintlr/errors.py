@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """The path as an error message shows it: quoted with escapes if it holds a line break or
+    another unprintable character (or undecodable bytes), so the message stays one line."""
+    text = os.fspath(path)
+    text = os.fsdecode(text) if isinstance(text, bytes) else text
+    return text if text.isprintable() else repr(text)
+
 
 class PaintlrError(Exception):
     """Base class for every error paintlr reports to a user."""

@@ -37,7 +37,7 @@ from typing import BinaryIO
 import numpy as np
 from PIL import ExifTags, Image, ImageColor, ImageOps, UnidentifiedImageError
 
-from .errors import ImageError
+from .errors import ImageError, display_path
 from .settings import BACKGROUND, SIZE
 
 MAX_PIXELS = 1 << 28  # 268 megapixels: beyond this an image is treated as a decompression bomb
@@ -57,14 +57,6 @@ TRANSPOSE = {  # EXIF orientation -> the transposition that shows the picture up
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
-
-
-def display_path(path: str | os.PathLike) -> str:
-    """The path as an error message shows it: quoted with escapes if it holds a line break or
-    another unprintable character (or undecodable bytes), so the message stays one line."""
-    text = os.fspath(path)
-    text = os.fsdecode(text) if isinstance(text, bytes) else text
-    return text if text.isprintable() else repr(text)
 
 
 def parse_colour(spec: str) -> tuple[int, int, int]:

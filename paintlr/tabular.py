@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DataError
+from .errors import DataError, display_path
 
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES: dict[str, str] = {"points": "points.csv", "admissions": "ex2data1.csv", "iris": "iris.csv"}
@@ -84,7 +84,7 @@ def load_table(source: str | PathLike, *, x: Sequence[str] = (), y: str | None =
     (where "nan" is a class name like any other), and there must be two or more classes.
     Raises DataError, with a one-line message, for anything it cannot use.
     """
-    return _load(Path(source), _printable(str(source)), x, y, labels)
+    return _load(Path(source), display_path(str(source)), x, y, labels)
 
 
 def _load(path: Path, src: str, x: Sequence[str], y: str | None, labels: bool) -> Table:
@@ -170,7 +170,7 @@ def _read_text(path: Path, src: str) -> str:
     except PermissionError as exc:
         raise DataError(f"{src}: permission denied") from exc
     except OSError as exc:
-        raise DataError(f"{src}: cannot read the file ({_printable(exc.strerror or str(exc))})") from exc
+        raise DataError(f"{src}: cannot read the file ({display_path(exc.strerror or str(exc))})") from exc
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise DataError(f"{src}: is UTF-16 (or UTF-32) text; save it as UTF-8")
     if b"\0" in raw:
@@ -278,7 +278,3 @@ def _show(cell: str) -> str:
     """A cell quoted for a one-line message, shortened if long."""
     return repr(cell if len(cell) <= SHOWN else cell[: SHOWN - 3] + "...")
 
-
-def _printable(text: str) -> str:
-    """Text as is, or its repr if it holds a line break or another unprintable character."""
-    return text if text.isprintable() else repr(text)

@@ -19,8 +19,8 @@ from conftest import REPO, assert_one_line_error, colour_array, png_bytes_claimi
 from PIL import Image
 
 import paintlr.image as image_mod
-from paintlr.errors import ImageError
-from paintlr.image import display_path, load_image, parse_colour, to_uint8
+from paintlr.errors import ImageError, display_path
+from paintlr.image import load_image, parse_colour, to_uint8
 
 STEP16 = 1 / 65535
 
