@@ -37,7 +37,8 @@ class OneHotTrajectory:
 
     def _decay(self, k: int):
         """Factors by which the residual's zero-mean part and its mean have shrunk after k epochs."""
-        return pow1m(self.eta, k), pow1m(self.eta * (self.n + 1), k)
+        # numpy floats: squaring a diverging factor gives inf (caught as divergence), not OverflowError
+        return np.float64(pow1m(self.eta, k)), np.float64(pow1m(self.eta * (self.n + 1), k))
 
     def _mean_moved(self, k: int):
         """1 - the mean's factor, without cancellation: how far the bias has gone towards its limit."""

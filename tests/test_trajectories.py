@@ -456,3 +456,12 @@ def test_gd_envelope_is_its_cost():
     eigen = design.trajectory(np.zeros((2, x.shape[1] + 1)), np.ascontiguousarray(yd.T), lr)
     assert isinstance(eigen, EigenTrajectory)
     np.testing.assert_array_equal(eigen.envelope(7), eigen.cost(7))
+
+
+def test_a_diverging_one_hot_cost_is_inf_not_an_exception():
+    """GD far past the stable rate: (1 - eta)^k overflows a float; the cost says inf, and the run
+    reports divergence instead of an OverflowError from squaring a Python float."""
+    y = np.random.default_rng(0).random((3, 16))
+    traj = OneHotTrajectory(np.zeros((3, 17)), y, learning_rate=1e300)
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert np.all(np.isinf(traj.detail_cost(3))) and np.all(np.isinf(traj.cost(3)))
