@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE ?= sample_images/chelsea.png
 
-.PHONY: demo test lint bench clean figures
+.PHONY: demo test lint bench clean figures fuzz
 
 $(BIN)/paintlr: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ demo: $(BIN)/paintlr
 test: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+# The long fuzz of the command line (tests/fuzz.py); failing cases are kept in /tmp/paintlr-fuzz.
+FUZZ_CASES ?= 1500
+FUZZ_SEEDS ?= 1 2
+fuzz: $(VENV)/.dev
+	$(BIN)/python -m tests.fuzz --cases $(FUZZ_CASES) $(addprefix --seed ,$(FUZZ_SEEDS))
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
