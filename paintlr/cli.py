@@ -169,19 +169,33 @@ PHOTO_RATES = (f"{settings.SEED_LEARNING_RATE:g}, the seed's, for one-hot linear
                f"feature maps; {settings.LOGISTIC_RATE_FRACTION:g} of it for logistic")
 
 
-def learning_rate_option(multiple: bool = False, default: str = PHOTO_RATES):
+class OrBest(click.ParamType):
+    """A number of `inner`'s type, or the word best (worked out from the design's eigenvalues)."""
+
+    def __init__(self, inner: click.ParamType):
+        self.inner = inner
+        self.name = f"{inner.name}|best"
+
+    def convert(self, value, param, ctx):
+        if value == settings.BEST:
+            return value
+        return self.inner.convert(value, param, ctx)
+
+
+def learning_rate_option(multiple: bool = False, default: str = PHOTO_RATES, best: bool = True):
     return click.option(
-        "--learning-rate", "learning_rates" if multiple else "learning_rate", type=POSITIVE,
-        multiple=multiple, default=() if multiple else None,
-        help=f"Gradient-descent learning rate; the GD step is rate / samples. [default: {default}]"
-             + (" Repeatable: one panel per rate." if multiple else ""))
+        "--learning-rate", "learning_rates" if multiple else "learning_rate",
+        type=OrBest(POSITIVE) if best else POSITIVE, multiple=multiple, default=() if multiple else None,
+        help="Gradient-descent learning rate; the GD step is rate / samples"
+             + ("; best: the fastest for the design (see info)" if best else "")
+             + f". [default: {default}]" + (" Repeatable: one panel per rate." if multiple else ""))
 
 
 def optimizer_option(multiple: bool = False):
     return click.option(
         "--optimizer", "optimizers" if multiple else "optimizer", type=click.Choice(settings.OPTIMIZERS),
         multiple=multiple, default=() if multiple else settings.OPTIMIZERS[0], show_default=not multiple,
-        help="Batch GD (the seed's), shuffled SGD, or heavy-ball momentum."
+        help="Batch GD (the seed's), shuffled SGD, heavy-ball momentum or Nesterov's."
              + (" Repeatable. [default: gd]" if multiple else ""))
 
 
@@ -192,8 +206,9 @@ training_options = _options(
                  help="Random seed for --init random, the SGD shuffle and random Fourier features."),
     click.option("--batch-size", type=click.IntRange(min=1), default=settings.BATCH_SIZE, show_default=True,
                  help="Samples per SGD step (1 = per-sample SGD)."),
-    click.option("--momentum", type=FiniteFloatRange(0, 1, max_open=True), default=settings.MOMENTUM,
-                 show_default=True, help="Momentum coefficient for --optimizer momentum."),
+    click.option("--momentum", type=OrBest(FiniteFloatRange(0, 1, max_open=True)), default=settings.MOMENTUM,
+                 show_default=True, help="Momentum coefficient beta for --optimizer momentum or nesterov; "
+                                         "best: with the learning rate, the optimal pair for the design."),
     click.option("--max-cost", type=POSITIVE, default=None,
                  help=f"Stop when the cost falls below this. [default: {settings.DEFAULT_MAX_COST:g} (37 dB) "
                       f"for one-hot linear; {settings.OPTIMUM_MARGIN:g} x the least-squares optimum for "
@@ -512,10 +527,12 @@ def info(photo, size, background, **settings_) -> None:
         f"{painting.design.n_features + 1:,} weights per channel",
         f"optimizer      {model.optimizer}"
         + (f", batch size {model.batch_size}" if model.optimizer == "sgd" else "")
-        + (f", momentum {model.momentum:g}" if model.optimizer == "momentum" else ""),
+        + (f", momentum {model.momentum:g}" if model.optimizer in ("momentum", "nesterov") else ""),
         f"stable rates   learning rate < {painting.max_stable_learning_rate:.6g}",
         f"best possible  cost {painting.optimal_cost:.3g} (least-squares optimum, "
         f"{psnr(painting.optimal_cost):.1f} dB)",
+        *_conditioning(painting, model.momentum if model.optimizer in ("momentum", "nesterov")
+                       else settings.MOMENTUM),
     ]
     f = forecast(painting)
     if f.unstable:
@@ -534,6 +551,40 @@ def info(photo, size, background, **settings_) -> None:
         if f.seconds_per_frame is not None:
             lines.append(f"exact engine   {f.seconds_per_frame * 1e3:.3g} ms per frame, any number of epochs")
     click.echo("\n".join(lines))
+
+
+def _conditioning(painting, beta: float) -> list[str]:
+    """info's lines on the design's spectrum: condition number, stable and best settings, and the
+    epochs to the threshold at GD's best rate and at the optimal momentum pairs."""
+    from .forecast import epochs_with
+    from .tuning import (
+        condition_number,
+        gd_best,
+        gd_max_rate,
+        momentum_best,
+        momentum_max_rate,
+        nesterov_best,
+    )
+
+    lam_min, lam_max = painting.design.extremes()
+    gd, heavy, nesterov = (best(lam_min, lam_max) for best in (gd_best, momentum_best, nesterov_best))
+
+    def epochs(optimizer: str, best) -> str:
+        k = epochs_with(painting, optimizer, best.learning_rate, best.beta)
+        return "beyond --max-epochs" if k is None else f"{k:,} epochs"
+
+    return [
+        f"condition      kappa {condition_number(lam_min, lam_max):,.6g}: the Gram matrix's eigenvalues "
+        f"run from {lam_min:.4g} to {lam_max:.6g}",
+        f"rate limits    gd < {gd_max_rate(lam_max):.6g}; momentum {beta:g} < "
+        f"{momentum_max_rate(lam_max, beta):.6g}; nesterov {beta:g} < "
+        f"{momentum_max_rate(lam_max, beta, True):.6g}",
+        f"best settings  gd rate {gd.learning_rate:.6g}; momentum rate {heavy.learning_rate:.6g}, beta "
+        f"{heavy.beta:.6g}; nesterov rate {nesterov.learning_rate:.6g}, beta {nesterov.beta:.6g}",
+        f"with them      gd {epochs('gd', gd)}, momentum {epochs('momentum', heavy)}, nesterov "
+        f"{epochs('nesterov', nesterov)} to cost {painting.max_cost:g} "
+        "(--learning-rate best, --momentum best)",
+    ]
 
 
 def _duration(seconds: float) -> str:
@@ -649,7 +700,7 @@ table_options = _options(
 @click.option("--standardize", is_flag=True,
               help="Scale each feature to zero mean and unit variance for training; draw in the "
                    "original units.")
-@learning_rate_option(multiple=True, default="half the stable limit 2 / lambda_max")
+@learning_rate_option(multiple=True, default="half the stable limit 2 / lambda_max", best=False)
 @click.option("--max-cost", type=POSITIVE, default=None,
               help="Stop below this cost. [default: once every parameter is within 1e-9 of least squares]")
 @click.option("--max-epochs", type=click.IntRange(min=1), default=None,
@@ -725,7 +776,7 @@ def fit(data, example, x_columns, y_column, outputs, degree, standardize, learni
 @click.option("--standardize/--no-standardize", default=True, show_default=True,
               help="Scale each feature to zero mean and unit variance for training (reported in the "
                    "original units); without it, inputs such as exam scores make plain GD crawl.")
-@learning_rate_option(default=f"{settings.LOGISTIC_RATE_FRACTION:g} of the stable limit")
+@learning_rate_option(default=f"{settings.LOGISTIC_RATE_FRACTION:g} of the stable limit", best=False)
 @click.option("--max-cost", type=POSITIVE, default=None,
               help="Stop below this cross-entropy. [default: none]")
 @click.option("--max-epochs", type=click.IntRange(min=1), default=None,

@@ -16,7 +16,8 @@ import numpy as np
 
 from .numerics import linear_recurrence, settling
 from .settings import SEED_LEARNING_RATE
-from .trajectories import EigenTrajectory, OneHotTrajectory
+from .trajectories import EigenMomentumTrajectory, EigenTrajectory, OneHotMomentumTrajectory, OneHotTrajectory
+from .tuning import one_hot_extremes, settling_extremes
 
 Update = Callable[["Design", np.ndarray, np.ndarray, np.ndarray, float], None]
 
@@ -50,8 +51,15 @@ class Design:
         """A bound on the largest eigenvalue of any SGD batch's own Gram matrix."""
         raise NotImplementedError
 
-    def trajectory(self, theta: np.ndarray, y: np.ndarray, learning_rate: float):
-        """Batch GD from theta (k, d + 1) towards targets y (k, m) in closed form."""
+    def trajectory(self, theta: np.ndarray, y: np.ndarray, learning_rate: float, beta: float = 0.0,
+                   nesterov: bool = False):
+        """Batch GD (beta = 0) or momentum from theta (k, d + 1) at rest towards targets y (k, m),
+        in closed form."""
+        raise NotImplementedError
+
+    def extremes(self) -> tuple[float, float]:
+        """(lam_min, lam_max): the smallest settling and the largest eigenvalue of the Gram matrix,
+        which set the best rates and how slow the slowest direction is."""
         raise NotImplementedError
 
     def least_squares(self, y: np.ndarray) -> np.ndarray:
@@ -152,8 +160,13 @@ class OneHot(Design):
         smallest = min(size, self.n % size or size)
         return (smallest + 1) / smallest
 
-    def trajectory(self, theta, y, learning_rate) -> OneHotTrajectory:
-        return OneHotTrajectory(theta, y, learning_rate)
+    def trajectory(self, theta, y, learning_rate, beta=0.0, nesterov=False) -> OneHotTrajectory:
+        if beta == 0 and not nesterov:
+            return OneHotTrajectory(theta, y, learning_rate)
+        return OneHotMomentumTrajectory(theta, y, learning_rate, beta, nesterov)
+
+    def extremes(self) -> tuple[float, float]:
+        return one_hot_extremes(self.n)
 
     def least_squares(self, y: np.ndarray) -> np.ndarray:
         """b = sum(y) / (n + 1), w = y - b: an exact fit of minimum norm, in O(n)."""
@@ -332,10 +345,15 @@ class Dense(Design):
         """1 + max |x_i|^2, the largest single sample's: a safe bound for any batch size."""
         return 1.0 + self._largest_sample_norm2
 
-    def trajectory(self, theta, y, learning_rate) -> EigenTrajectory:
+    def trajectory(self, theta, y, learning_rate, beta=0.0, nesterov=False) -> EigenTrajectory:
         yy = np.einsum("ij,ij->i", y, y) / self.n_samples
         lam, v = self.eigen
-        return EigenTrajectory(lam, v, theta, self.moments(y), yy, learning_rate)
+        if beta == 0 and not nesterov:
+            return EigenTrajectory(lam, v, theta, self.moments(y), yy, learning_rate)
+        return EigenMomentumTrajectory(lam, v, theta, self.moments(y), yy, learning_rate, beta, nesterov)
+
+    def extremes(self) -> tuple[float, float]:
+        return settling_extremes(self.eigen[0])
 
     def least_squares(self, y: np.ndarray) -> np.ndarray:
         """Through the Gram matrix's eigenbasis; directions indistinguishable from zero stay at zero."""

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model import LinearRegressionModel
-from .painting import Painting
+from .optimizers import make_optimizer
+from .painting import Painting, initial_params
+from .tuning import epochs_below
 
 CLOSED_FORM, ESTIMATE, NOT_PREDICTED = "closed form", "estimate", "not predicted"
 
@@ -51,21 +53,18 @@ def forecast(painting: Painting) -> Forecast:
 def epochs_to_threshold(painting: Painting) -> tuple[int | None, str]:
     """(epochs to reach max_cost, how they were found); None if not within max_epochs.
 
-    Batch GD is exact (closed form). On the one-hot design, momentum is estimated from
-    its slow modes, which move like GD at rate alpha / (1 - beta), and SGD from each
-    pixel's residual shrinking by 1 - alpha / B per visit, ignoring the noise of the
-    shared bias. Other cases are not predicted.
+    Batch GD and momentum are exact (closed form; momentum's is where its cost stays
+    below the threshold). On the one-hot design, SGD is estimated from each pixel's
+    residual shrinking by 1 - alpha / B per visit, ignoring the noise of the shared
+    bias. Other cases are not predicted.
     """
     if painting.has_closed_form:
         reached = float(np.mean(painting.trajectory.cost(painting.stop_epoch))) < painting.max_cost
         return (painting.stop_epoch if reached else None), CLOSED_FORM
     if not painting.design.one_weight_per_sample:
         return None, NOT_PREDICTED
-    model, n = painting.model, painting.design.n_samples
-    if model.optimizer == "momentum":  # slow modes: 1 - (alpha / n) / (1 - beta) per epoch
-        shrink = 1 - painting.learning_rate / n / (1 - model.momentum)
-    else:  # SGD visits each pixel once: its residual shrinks by 1 - alpha / B
-        shrink = abs(1 - painting.learning_rate / model.batch_size)
+    model = painting.model
+    shrink = abs(1 - painting.learning_rate / model.batch_size)  # SGD visits each pixel once
     if float(np.mean(painting.trajectory.cost(0))) < painting.max_cost:
         return 0, ESTIMATE
     start = float(np.mean(painting.trajectory.detail_cost(0)))
@@ -99,3 +98,24 @@ def seconds_per_jump(painting: Painting) -> float:
     start = time.perf_counter()
     probe.train(painting.design, painting.y.T, epochs=max(1, painting.stop_epoch or 1), log_every=0)
     return time.perf_counter() - start
+
+
+def epochs_with(painting: Painting, optimizer: str, learning_rate: float, beta: float = 0.0) -> int | None:
+    """Epochs to the painting's threshold from its own start under other settings (gd, momentum or
+    nesterov), in closed form; None if not within max_epochs or unstable."""
+    opt = make_optimizer(optimizer, momentum=beta)
+    if learning_rate >= opt.max_stable_learning_rate(painting.design):
+        return None
+    theta = initial_params(painting.y, painting.design, painting.init, painting.seed)
+    return epochs_below(_Mean(opt.trajectory(painting.design, theta, painting.y, learning_rate)),
+                        painting.max_cost, hi=painting.max_epochs)
+
+
+class _Mean:
+    """A trajectory whose envelope is the mean over channels: the threshold is on the mean cost."""
+
+    def __init__(self, trajectory):
+        self.trajectory = trajectory
+
+    def envelope(self, k: int) -> np.ndarray:
+        return np.mean(self.trajectory.envelope(k), keepdims=True)

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import numpy as np
 
+from .designs import OneHot
 from .errors import OptionError
 from .features import feature_map, renderer
 from .painting import Painting
 from .palette_painting import PalettePainting
-from .settings import BATCH_SIZE, FRAMES, MODELS, MOMENTUM
+from .settings import BATCH_SIZE, BEST, FRAMES, MODELS, MOMENTUM
+from .tuning import best_settings
 
 
 def make_painting(target: np.ndarray, *, model: str = "linear", features: str = "onehot",
                   degree: int | None = None, n_features: int | None = None, sigma: float | None = None,
                   render_size: int | None = None, output_size: int | None = None,
                   palette: int | None = None, soft: bool = False,
-                  learning_rate: float | None = None, init: str = "zeros", seed: int | None = None,
-                  optimizer: str = "gd", batch_size: int = BATCH_SIZE, momentum: float = MOMENTUM,
+                  learning_rate: float | str | None = None, init: str = "zeros", seed: int | None = None,
+                  optimizer: str = "gd", batch_size: int = BATCH_SIZE, momentum: float | str = MOMENTUM,
                   max_cost: float | None = None, max_epochs: int | None = None, engine: str = "auto",
                   solver: str = "gd", frames: int = FRAMES,
                   burst: int | None = None) -> tuple[Painting | PalettePainting, list[str]]:
@@ -29,7 +31,8 @@ def make_painting(target: np.ndarray, *, model: str = "linear", features: str = 
 
     `output_size` (pixels on the long side of the written frames) makes a linear feature
     model draw its frames at that size itself (as `render_size`); other paintings' frames
-    are enlarged by the outputs (see `frame_scale`).
+    are enlarged by the outputs (see `frame_scale`). A learning rate or momentum of "best"
+    takes its value from the design's spectrum (see `tuning.best_settings`).
     """
     if model not in MODELS:
         raise OptionError("model", f"model must be one of {', '.join(MODELS)}, not {model!r}")
@@ -40,6 +43,11 @@ def make_painting(target: np.ndarray, *, model: str = "linear", features: str = 
     design = None if fmap is None else fmap.design(*target.shape[:2])
     if output_size is not None and fmap is not None and model == "linear":
         render_size = output_size
+    if BEST in (learning_rate, momentum):
+        if model != "linear":
+            raise OptionError("learning_rate", "best is for the linear model")
+        lam_min, lam_max = (design or OneHot(target.shape[0] * target.shape[1])).extremes()
+        learning_rate, momentum = best_settings(lam_min, lam_max, optimizer, learning_rate, momentum)
     if model == "linear":
         for option, given_flag in (("palette", palette is not None), ("soft", soft)):
             if given_flag:

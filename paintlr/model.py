@@ -18,9 +18,9 @@ class LinearRegressionModel(Estimator):
     then one row per feature; column j is the regression for label column j (a colour
     channel). The hyperparameters are the seed's defaults: rate 0.05, 10 epochs,
     stop below cost 0.05. `optimizer`: "gd" (the seed's batch GD), "sgd" (shuffled
-    per-sample, or mini-batches of `batch_size`) or "momentum" (heavy ball with
-    `momentum`). `engine="exact"` jumps to the end in closed form (batch GD only),
-    `"iterate"` runs every epoch, `"auto"` prefers exact. `seed` seeds SGD's shuffles.
+    per-sample, or mini-batches of `batch_size`), "momentum" (heavy ball with
+    `momentum`) or "nesterov". `engine="exact"` jumps to the end in closed form (all but
+    SGD), `"iterate"` runs every epoch, `"auto"` prefers exact. `seed` seeds SGD's shuffles.
     """
 
     _hyperparameters = ("learning_rate", "epochs", "max_cost", "optimizer", "batch_size",
@@ -107,8 +107,11 @@ class LinearRegressionModel(Estimator):
         lr = s["learning_rate"]
         loop = dict(epochs=s["epochs"], max_cost=s["max_cost"], learning_rate=lr, log_every=log_every,
                     on_log=on_log, max_stable=lambda: opt.max_stable_learning_rate(design))
-        if opt.has_closed_form and s["engine"] != "iterate":
-            result = jump(design.trajectory(self._theta, y, lr), self._theta, **loop)
+        path = opt.closed_form(design, self._theta, y, lr) if opt.has_closed_form else None
+        if path is not None and s["engine"] != "iterate":
+            trajectory, start = path
+            result = jump(trajectory, self._theta, start=start, **loop)
+            opt.jumped(start + result.epochs)
         else:
             result = descend(opt.start(design, self._theta, y, lr), **loop)
         self.n_iter_ = result.epochs

@@ -81,6 +81,7 @@ class Painting(FrameSource):
         if not 2 <= frames <= MAX_FRAMES:
             raise OptionError("frames", f"frames must be between 2 and {MAX_FRAMES}, got {frames}")
         self.shape = target.shape
+        self.init, self.seed = init, seed  # the start, which forecasts for other settings rebuild
         h, w, c = target.shape
         self.design = OneHot(h * w) if design is None else design
         self.render = render
@@ -99,8 +100,10 @@ class Painting(FrameSource):
             learning_rate = self.design.default_learning_rate(self.max_stable_learning_rate)
         self.learning_rate = float(learning_rate)
 
-        traj = self.design.trajectory(theta, self.y, self.learning_rate)
-        self.trajectory = traj  # batch GD's closed-form path from the start
+        # the closed-form path from the start: batch GD's, or momentum's if that is the optimizer
+        traj = opt.trajectory(self.design, theta, self.y, self.learning_rate) if opt.has_closed_form \
+            else self.design.trajectory(theta, self.y, self.learning_rate)
+        self.trajectory = traj
         self.optimal_costs = traj.optimum_cost()
         if max_cost is None:
             max_cost = max(DEFAULT_MAX_COST, OPTIMUM_MARGIN * self.optimal_cost)
@@ -109,11 +112,11 @@ class Painting(FrameSource):
             raise OptionError("max_cost", f"{self.max_cost:g} is out of reach: the best this design "
                                           f"can do is cost {self.optimal_cost:.4g}")
 
-        def cost(k: int) -> float:
-            return float(np.mean(traj.cost(k)))
+        def cost(k: int) -> float:  # momentum: a bound on every later cost, so never rising
+            return float(np.mean(traj.envelope(k)))
 
         def detail_cost(k: int) -> float:
-            return float(np.mean(traj.detail_cost(k)))
+            return float(np.mean(traj.detail_envelope(k)))
 
         self.has_closed_form = opt.has_closed_form
         # where batch GD stops (threshold or max_epochs); None when the optimizer has no closed form

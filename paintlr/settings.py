@@ -8,15 +8,16 @@ from __future__ import annotations
 
 MODELS = ("linear", "logistic")  # regression of the colours, or a classifier of palette colours
 FEATURES = ("onehot", "xy", "poly", "fourier", "cosine")  # onehot: the seed's design, no feature map
-OPTIMIZERS = ("gd", "sgd", "momentum")
-ENGINES = ("auto", "exact", "iterate")  # exact: batch GD jumps to any epoch in closed form
+OPTIMIZERS = ("gd", "sgd", "momentum", "nesterov")  # momentum: heavy ball
+ENGINES = ("auto", "exact", "iterate")  # exact: GD and momentum jump to any epoch in closed form
 SOLVERS = ("gd", "lstsq")  # train by gradient descent, or write the least-squares optimum
 INITS = ("zeros", "mean", "random")
 
 SIZE = 256  # pixels on the long side of the working image
 BACKGROUND = "white"  # under transparent pixels
 SEED_LEARNING_RATE = 0.05  # the seed demo's rate on its one-hot design
-MOMENTUM = 0.9  # heavy ball's beta
+MOMENTUM = 0.9  # heavy ball's (and Nesterov's) beta
+BEST = "best"  # --learning-rate best, --momentum best: from the Gram matrix's extreme eigenvalues
 BATCH_SIZE = 1  # per-sample SGD
 DEFAULT_MAX_COST = 1e-4  # 37 dB: the picture is hard to tell from the photo
 OPTIMUM_MARGIN = 1.1  # a design that cannot reach DEFAULT_MAX_COST stops at 1.1 x its optimum (0.4 dB)

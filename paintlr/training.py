@@ -72,14 +72,19 @@ def descend(run: Run, *, epochs: int, max_cost: float, learning_rate: float,
 
 
 def jump(trajectory, theta: np.ndarray, *, epochs: int, max_cost: float, learning_rate: float,
-         max_stable: Callable[[], float], log_every: int = 0,
-         on_log: LogCallback | None = None) -> TrainResult:
-    """Move theta in place to where `descend` would stop batch GD, read off its closed form."""
+         max_stable: Callable[[], float], log_every: int = 0, on_log: LogCallback | None = None,
+         start: int = 0) -> TrainResult:
+    """Move theta in place from epoch `start` of a closed-form trajectory to where the run stops:
+    where `descend` would stop batch GD; for momentum, whose cost can dip and rise again, the
+    first epoch from which the cost stays below max_cost (its envelope is below it)."""
 
     def mean_cost(k: int) -> float:
-        return float(np.mean(trajectory.cost(k)))
+        return float(np.mean(trajectory.cost(start + k)))
 
-    stop = first_epoch_below(mean_cost, max_cost, epochs)
+    def bound(k: int) -> float:
+        return float(np.mean(trajectory.envelope(start + k)))
+
+    stop = first_epoch_below(bound, max_cost, epochs)
     stop = epochs if stop is None else stop
     if not np.isfinite(mean_cost(stop)):
         raise DivergenceError(learning_rate, max_stable())
@@ -88,6 +93,6 @@ def jump(trajectory, theta: np.ndarray, *, epochs: int, max_cost: float, learnin
             if on_log(k, mean_cost(k)):
                 stop = k
                 break
-    theta[...] = trajectory.theta(stop)
-    costs = trajectory.cost(stop)
+    theta[...] = trajectory.theta(start + stop)
+    costs = trajectory.cost(start + stop)
     return TrainResult(stop, costs, float(costs.mean()) < max_cost)

@@ -54,6 +54,10 @@ class OneHotTrajectory:
         """A per-channel bound on the cost at every epoch from k on: GD's cost never rises, so itself."""
         return self.cost(k)
 
+    def detail_envelope(self, k: int) -> np.ndarray:
+        """A per-channel bound on the detail cost from k on: for GD, the detail cost itself."""
+        return self.detail_cost(k)
+
     def distance(self, k: int) -> np.ndarray:
         """Per-channel distance |theta_k - theta*| to the optimum descent settles at (the minimum-norm
         one plus the start's null component, which never moves): the residual's zero-mean part is
@@ -125,6 +129,10 @@ class EigenTrajectory:
     def envelope(self, k: int) -> np.ndarray:
         """A per-channel bound on the cost at every epoch from k on: GD's cost never rises, so itself."""
         return self.cost(k)
+
+    def detail_envelope(self, k: int) -> np.ndarray:
+        """A per-channel bound on the detail cost from k on: for GD, the detail cost itself."""
+        return self.detail_cost(k)
 
     def optimum_cost(self) -> np.ndarray:
         """Per-channel cost of the least-squares optimum, where GD converges."""
@@ -206,6 +214,12 @@ class OneHotMomentumTrajectory(OneHotTrajectory):
         with np.errstate(over="ignore", invalid="ignore"):
             return a * a * self.detail2 + g * g * self.mean2
 
+    def detail_envelope(self, k: int) -> np.ndarray:
+        """Per-channel bound on the detail cost from k on, non-increasing in k: the zero-mean mode's."""
+        a = second_order_envelope(self.damping, self.step, k)[0]
+        with np.errstate(over="ignore", invalid="ignore"):
+            return a * a * self.detail2
+
     def distance_envelope(self, k: int) -> np.ndarray:
         """Per-channel bound on distance(j) for every j >= k, non-increasing in k."""
         a, g = second_order_envelope(self.damping, self.step, k)
@@ -267,6 +281,10 @@ class EigenMomentumTrajectory(EigenTrajectory):
         bound = second_order_envelope(self.damping, self.step, k)
         with np.errstate(over="ignore", invalid="ignore"):
             return self.optimum_cost() + 0.5 * np.sum(self.lam * (bound * self.start) ** 2, axis=1)
+
+    def detail_envelope(self, k: int) -> np.ndarray:
+        """The whole envelope: a bound on the detail cost too (the mean is not split off here)."""
+        return self.envelope(k)
 
     def velocity(self, k: int, out: np.ndarray | None = None) -> np.ndarray:
         """The velocity theta_k - theta_(k-1) (k, d + 1) after k epochs, as optimizers.Momentum holds it."""

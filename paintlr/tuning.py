@@ -13,7 +13,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .errors import OptionError
 from .numerics import first_epoch_below, settling
+from .settings import BEST
 from .trajectories import momentum_step_limit
 
 FOREVER = 10**15  # epochs searched by epochs_below: beyond any run (k as a float is still exact)
@@ -92,3 +94,30 @@ def epochs_below(trajectory, threshold: float, error: bool = False, hi: int = FO
     never rises (GD: the cost itself); momentum's own cost may dip below and rise again."""
     curve: Callable[[int], np.ndarray] = trajectory.distance_envelope if error else trajectory.envelope
     return first_epoch_below(lambda k: float(np.max(curve(k))), threshold, hi)
+
+
+def best_settings(lam_min: float, lam_max: float, optimizer: str, learning_rate: float | str | None,
+                  beta: float | str) -> tuple[float | None, float]:
+    """The learning rate and momentum with BEST ("best") replaced by their values for this spectrum.
+
+    gd: the best rate 2 / (lam_max + lam_min). momentum and nesterov with momentum best: the
+    optimal pair (it sets the rate too, so a numeric rate alongside is refused); with a given
+    beta, the rate at the centre of its stable range, limit(beta) / (lam_max + lam_min), which
+    is GD's best at beta = 0. SGD has no best rate here.
+    """
+    if BEST not in (learning_rate, beta):
+        return learning_rate, beta  # type: ignore[return-value]
+    if beta == BEST and optimizer not in ("momentum", "nesterov"):
+        raise OptionError("momentum", f"best is for optimizer momentum or nesterov, not {optimizer}")
+    if optimizer == "gd":
+        return gd_best(lam_min, lam_max).learning_rate, beta  # type: ignore[return-value]
+    if optimizer not in ("momentum", "nesterov"):
+        raise OptionError("learning_rate", f"best is known for gd, momentum and nesterov, not {optimizer}")
+    nesterov = optimizer == "nesterov"
+    if beta == BEST:
+        if learning_rate not in (None, BEST):
+            raise OptionError("momentum", "best chooses the learning rate too: give --learning-rate best "
+                                          "or none")
+        best = nesterov_best(lam_min, lam_max) if nesterov else momentum_best(lam_min, lam_max)
+        return best.learning_rate, best.beta
+    return momentum_step_limit(float(beta), nesterov) / (lam_max + lam_min), float(beta)

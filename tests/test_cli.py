@@ -1192,3 +1192,91 @@ def test_help_shows_whole_summaries_and_examples():
 
 def test_dir_lists_the_public_api():
     assert {"Painting", "LinearRegressionModel", "OneHot"} <= set(dir(paintlr))
+
+
+def _number(text: str, pattern: str) -> float:
+    return float(re.search(pattern, text).group(1).replace(",", ""))
+
+
+@pytest.mark.parametrize("features", ["onehot", "poly"])
+def test_info_conditioning_matches_a_direct_eigendecomposition(workdir, features):
+    """kappa, the rate limits and the best settings info prints, against numpy.linalg.eigh of the
+    dense Gram matrix [1, X]^T [1, X] / m built explicitly (X = I for one-hot pixels)."""
+    from paintlr.features import feature_map
+
+    result = invoke("info", "photo.png", "--features", features, "--degree", "3", "--optimizer", "momentum",
+                    "--momentum", "0.8")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    fmap, _ = feature_map(features, (12, 16, 3), degree=3)
+    x = np.eye(12 * 16) if fmap is None else fmap.design(12, 16).x
+    phi = np.hstack([np.ones((x.shape[0], 1)), x])
+    lam = np.linalg.eigvalsh(phi.T @ phi / x.shape[0])
+    lam_min, lam_max = lam[lam > lam[-1] * 1e-10].min(), lam[-1]
+    kappa = lam_max / lam_min
+    assert _number(text, r"kappa ([\d,.e+]+)") == pytest.approx(kappa, rel=1e-5)
+    assert _number(text, r"gd < ([\d.e+-]+)") == pytest.approx(2 / lam_max, rel=1e-5)
+    assert _number(text, r"momentum 0.8 < ([\d.e+-]+)") == pytest.approx(2 * 1.8 / lam_max, rel=1e-5)
+    assert _number(text, r"nesterov 0.8 < ([\d.e+-]+)") == pytest.approx(3.6 / 2.6 / lam_max, rel=1e-5)
+    assert _number(text, r"gd rate ([\d.e+-]+)") == pytest.approx(2 / (lam_max + lam_min), rel=1e-5)
+    root = np.sqrt(kappa)
+    assert _number(text, r"momentum rate ([\d.e+-]+)") == pytest.approx(
+        4 / (np.sqrt(lam_max) + np.sqrt(lam_min)) ** 2, rel=1e-5)
+    assert _number(text, r"momentum rate [\d.e+-]+, beta ([\d.e+-]+)") == pytest.approx(
+        ((root - 1) / (root + 1)) ** 2, rel=1e-5)
+
+
+def test_info_epochs_at_the_best_settings_are_what_iterating_takes(workdir):
+    """The epochs info gives for GD's best rate and optimal momentum: iterating the literal loops
+    that long reaches the threshold, and (GD, whose cost never rises) one epoch less does not."""
+    from paintlr.image import load_image
+
+    text = invoke("info", "photo.png").stdout
+    y = load_image("photo.png").reshape(-1, 3).T  # (3, n)
+    n = y.shape[1]
+    lam_min, lam_max = 1 / n, (n + 1) / n
+
+    def cost_after(rate, beta, epochs):
+        theta, v = np.zeros((3, n + 1)), np.zeros((3, n + 1))
+        costs = []
+        for _ in range(epochs + 1):
+            r = theta[:, 1:] + theta[:, :1] - y
+            costs.append(float(np.mean(np.sum(r * r, axis=1) / (2 * n))))
+            g = np.hstack([r.sum(axis=1, keepdims=True), r]) / n
+            v = beta * v - rate * g
+            theta = theta + v
+        return costs
+
+    gd_epochs = int(_number(text, r"with them +gd ([\d,]+) epochs"))
+    gd = cost_after(2 / (lam_max + lam_min), 0.0, gd_epochs)
+    assert gd[-1] < 1e-4 <= gd[-2]
+    momentum_epochs = int(_number(text, r"momentum ([\d,]+) epochs"))
+    root = np.sqrt(lam_max / lam_min)
+    heavy = cost_after(4 / (np.sqrt(lam_max) + np.sqrt(lam_min)) ** 2, ((root - 1) / (root + 1)) ** 2,
+                       momentum_epochs + 50)
+    assert heavy[momentum_epochs] < 1e-4 and max(heavy[momentum_epochs:]) < 1e-4  # and it stays below
+    assert momentum_epochs < gd_epochs / 5
+
+
+@pytest.mark.parametrize(("flags", "epochs_at_most"), [
+    (["--learning-rate", "best"], None),
+    (["--optimizer", "momentum", "--momentum", "best"], None),
+    (["--optimizer", "nesterov", "--learning-rate", "best", "--momentum", "best"], None),
+    (["--optimizer", "momentum", "--learning-rate", "best"], None),
+])
+def test_best_settings_train_faster_than_the_seed_rate(workdir, flags, epochs_at_most):
+    seed = invoke("learn", "photo.png", "-o", "a.gif")
+    best = invoke("learn", "photo.png", *flags, "-o", "b.gif")
+    assert best.exit_code == 0, best.output
+    assert int(_number(best.stdout, r"^([\d,]+) epochs")) < int(_number(seed.stdout, r"^([\d,]+) epochs")) / 3
+
+
+@pytest.mark.parametrize("flags", [
+    ["--optimizer", "sgd", "--learning-rate", "best"],
+    ["--momentum", "best"],  # gd has no momentum
+    ["--optimizer", "momentum", "--learning-rate", "0.1", "--momentum", "best"],
+    ["--model", "logistic", "--learning-rate", "best"],
+])
+def test_best_where_it_means_nothing_is_a_usage_error(workdir, flags):
+    result = invoke("learn", "photo.png", *flags)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)

@@ -19,8 +19,16 @@ def test_gd_forecast_is_exact():
     assert method == CLOSED_FORM and epochs == run_length(learning_rate=0.5)
 
 
-@pytest.mark.parametrize("options", [{"optimizer": "momentum", "learning_rate": 0.2},
-                                     {"optimizer": "sgd", "learning_rate": 0.05, "seed": 1},
+@pytest.mark.parametrize("optimizer", ["momentum", "nesterov"])
+def test_momentum_forecast_is_exact_and_bounds_the_iterated_run(optimizer):
+    painting = Painting(TARGET, optimizer=optimizer, learning_rate=0.2)
+    epochs, method = epochs_to_threshold(painting)
+    assert method == CLOSED_FORM and epochs == run_length(optimizer=optimizer, learning_rate=0.2)
+    iterated = run_length(optimizer=optimizer, learning_rate=0.2, engine="iterate")
+    assert iterated <= epochs <= 1.1 * iterated  # the envelope's crossing: the cost stays below from there
+
+
+@pytest.mark.parametrize("options", [{"optimizer": "sgd", "learning_rate": 0.05, "seed": 1},
                                      {"optimizer": "sgd", "learning_rate": 0.2, "batch_size": 4,
                                       "seed": 1}])
 def test_other_optimizers_are_estimated_within_a_fifth(options):

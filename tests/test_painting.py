@@ -93,7 +93,7 @@ def test_default_learning_rate_on_one_hot_samples_is_the_seeds():
 
 
 MANY_FRAMES = [{"burst": 10}, {"burst": 10, "engine": "iterate"},
-               {"optimizer": "momentum", "learning_rate": 0.05},
+               {"optimizer": "momentum", "burst": 10},
                {"optimizer": "sgd", "learning_rate": 0.02, "seed": 0}]
 
 
