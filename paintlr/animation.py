@@ -592,7 +592,11 @@ class _PageWriter(_Writer):
         self.rows: list = []
         self.count = 0
         self.summary = ""
-        self.page = PageWriter(self.temps[0].fp, columns=columns, fps=fps, quality=quality, **page)
+        try:
+            self.page = PageWriter(self.temps[0].fp, columns=columns, fps=fps, quality=quality, **page)
+        except BaseException:  # not yet an output Outputs knows of: its file is this writer's to remove
+            self.temps[0].discard()
+            raise
 
     def row(self, row: Sequence) -> None:
         self.rows = [*self.rows, row]
@@ -621,7 +625,11 @@ class _VideoWriter(_Writer):
     def __init__(self, name: str, fps: float, scale: int):
         self.name, self.scale = name, scale
         self.temps = [_Temp(name, open_file=False)]
-        self.encoder = VideoEncoder(self.temps[0].tmp, Path(name).suffix.lower(), fps)
+        try:
+            self.encoder = VideoEncoder(self.temps[0].tmp, Path(name).suffix.lower(), fps)
+        except BaseException:  # not yet an output Outputs knows of: its file is this writer's to remove
+            self.temps[0].discard()
+            raise
 
     def frame(self, frame: np.ndarray, ms: int) -> None:
         if self.scale > 1:

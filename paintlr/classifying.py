@@ -11,7 +11,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .clock import plan_frames, stop_epoch
+from .clock import epoch_budget, plan_frames, stop_epoch
 from .designs import Dense
 from .errors import DivergenceError, OptionError
 from .fitting import polynomial_features
@@ -60,7 +60,7 @@ class Classification(Playable):
             learning_rate = LOGISTIC_RATE_FRACTION * self.max_stable_learning_rate
         self.learning_rate = float(learning_rate)
         self.max_cost = 0.0 if max_cost is None else float(max_cost)
-        self.max_epochs = CLASSIFY_EPOCHS if max_epochs is None else int(max_epochs)
+        self.max_epochs = epoch_budget(max_epochs, CLASSIFY_EPOCHS)
         self.model = LogisticRegressionModel(learning_rate=self.learning_rate, max_cost=self.max_cost,
                                              standardize=standardize)
         self.frames = frames

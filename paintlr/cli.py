@@ -77,11 +77,26 @@ class PaintlrCommand(click.Command):
         return " ".join((self.help or "").split("\n\n")[0].split())
 
 
+class _Stopped(Exception):
+    """A KeyboardInterrupt (Ctrl-C or SIGTERM) carried past click, which would print a blank line
+    and turn SIGTERM into a plain Abort."""
+
+    def __init__(self, interrupt: KeyboardInterrupt):
+        super().__init__()
+        self.interrupt = interrupt
+
+
 class PaintlrGroup(click.Group):
     """A click group whose every error is one line on stderr, without a traceback, and whose
     library warnings are shown one line each after the command."""
 
     command_class = PaintlrCommand
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise _Stopped(exc) from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         self.command_line = ["paintlr", *(sys.argv[1:] if args is None else args)]
@@ -103,6 +118,10 @@ class PaintlrGroup(click.Group):
             return exc.exit_code
         except SystemExit as exc:  # a command's own exit code (an interrupted run)
             return exc.code
+        except _Stopped as exc:
+            terminated = isinstance(exc.interrupt, Terminated)
+            say("terminated" if terminated else "interrupted")
+            return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
         except Terminated:
             say("terminated")
             return EXIT_TERMINATED
@@ -213,7 +232,7 @@ training_options = _options(
                  help=f"Stop when the cost falls below this. [default: {settings.DEFAULT_MAX_COST:g} (37 dB) "
                       f"for one-hot linear; {settings.OPTIMUM_MARGIN:g} x the least-squares optimum for "
                       "feature maps; a quarter of the colour-frequency entropy for logistic]"),
-    click.option("--max-epochs", type=click.IntRange(min=1), default=None,
+    click.option("--max-epochs", type=click.IntRange(1, settings.EPOCHS_LIMIT), default=None,
                  help="Stop here even if the cost is still above --max-cost. [default: "
                       f"{settings.MAX_EPOCHS:,} for linear, {settings.LOGISTIC_MAX_EPOCHS:,} for "
                       "logistic]"),
@@ -703,7 +722,7 @@ table_options = _options(
 @learning_rate_option(multiple=True, default="half the stable limit 2 / lambda_max", best=False)
 @click.option("--max-cost", type=POSITIVE, default=None,
               help="Stop below this cost. [default: once every parameter is within 1e-9 of least squares]")
-@click.option("--max-epochs", type=click.IntRange(min=1), default=None,
+@click.option("--max-epochs", type=click.IntRange(1, settings.EPOCHS_LIMIT), default=None,
               help=f"Stop here at the latest. [default: {settings.MAX_EPOCHS:,}]")
 @frames_option
 @fps_option
@@ -779,7 +798,7 @@ def fit(data, example, x_columns, y_column, outputs, degree, standardize, learni
 @learning_rate_option(default=f"{settings.LOGISTIC_RATE_FRACTION:g} of the stable limit", best=False)
 @click.option("--max-cost", type=POSITIVE, default=None,
               help="Stop below this cross-entropy. [default: none]")
-@click.option("--max-epochs", type=click.IntRange(min=1), default=None,
+@click.option("--max-epochs", type=click.IntRange(1, settings.EPOCHS_LIMIT), default=None,
               help=f"Stop here at the latest. [default: {settings.CLASSIFY_EPOCHS:,}]")
 @frames_option
 @fps_option

@@ -14,10 +14,20 @@ import numpy as np
 
 from .errors import OptionError
 from .numerics import first_epoch_below
-from .settings import MAX_FRAMES
+from .settings import EPOCHS_LIMIT, MAX_FRAMES
 from .training import TrainResult
 
 EARLY_SHARE = 6  # one frame in this many follows the quick early fall, the rest the picture emerging
+
+
+def epoch_budget(max_epochs: int | None, default: int) -> int:
+    """A run's max_epochs: `default` if None, else a whole number from 1 to EPOCHS_LIMIT."""
+    if max_epochs is None:
+        return default
+    if int(max_epochs) != max_epochs or not 1 <= max_epochs <= EPOCHS_LIMIT:
+        raise OptionError("max_epochs", f"max_epochs must be a whole number from 1 to {EPOCHS_LIMIT:.0e}, "
+                                        f"not {max_epochs!r}")
+    return int(max_epochs)
 
 
 def early_frames(steps: int) -> int:

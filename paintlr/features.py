@@ -313,6 +313,11 @@ def feature_map(name: str, shape: tuple[int, ...], *, degree: int = DEGREE, n_fe
     if name == "poly":
         if not 1 <= degree <= MAX_DEGREE:
             raise OptionError("degree", f"degree must be between 1 and {MAX_DEGREE}, got {degree}")
+        most = max(1, int((np.sqrt(8 * h * w + 1) - 3) // 2))  # (d + 1)(d + 2) / 2 - 1 <= h w - 1
+        if degree > most:
+            pixels = f"{h * w:,} pixel{'s' * (h * w > 1)}"
+            return PolynomialFeatures(most, aspect=h / w), (f"degree {degree} has more features than the "
+                                                            f"{pixels}; using degree {most}")
         return PolynomialFeatures(degree, aspect=h / w), None
     if name == "fourier" and n_features % 2:
         raise OptionError("n_features", f"fourier features need an even count (cosines and sines), "
@@ -320,13 +325,18 @@ def feature_map(name: str, shape: tuple[int, ...], *, degree: int = DEGREE, n_fe
     if not 2 <= n_features <= MAX_N_FEATURES:
         raise OptionError("n_features", f"n_features must be between 2 and {MAX_N_FEATURES}, "
                                         f"got {n_features}")
-    note = None
+    note, requested = None, n_features
     most = max(2, (h * w - 1) // 2 * 2)  # even, for fourier; at least the two every map needs
     if n_features > most:
         note = f"{n_features} features are more than the {h * w:,} pixel{'s' * (h * w > 1)}; using {most}"
         n_features = most
     if name == "cosine":
-        return CosineFeatures(n_features, aspect=h / w, grid=(h, w)), note
+        fmap = CosineFeatures(n_features, aspect=h / w, grid=(h, w))
+        if fmap.n_features < 1:
+            raise OptionError("features", f"a {w} x {h} image has no frequency for a cosine feature")
+        if fmap.n_features < n_features:
+            note = f"{requested} features are more than the {w} x {h} grid resolves; using {fmap.n_features}"
+        return fmap, note
     return FourierFeatures(n_features, sigma, seed=0 if seed is None else seed), note
 
 

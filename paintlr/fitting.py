@@ -13,7 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .clock import geometric_frames, plan_frames, stop_epoch
+from .clock import epoch_budget, geometric_frames, plan_frames, stop_epoch
 from .designs import Dense
 from .errors import OptionError
 from .numerics import first_epoch_below
@@ -70,7 +70,7 @@ class LineFit:
         if learning_rate is None:
             learning_rate = self.design.default_learning_rate(self.max_stable_learning_rate)
         self.learning_rate = float(learning_rate)
-        self.max_epochs = MAX_EPOCHS if max_epochs is None else int(max_epochs)
+        self.max_epochs = epoch_budget(max_epochs, MAX_EPOCHS)
         start = np.zeros((1, self.design.n_features + 1))
         self.trajectory = self.design.trajectory(start, self.y, self.learning_rate)
         self.best = self._original(self.design.least_squares(self.y)[0])

@@ -70,6 +70,8 @@ def epochs_to_threshold(painting: Painting) -> tuple[int | None, str]:
     start = float(np.mean(painting.trajectory.detail_cost(0)))
     if not 0 <= shrink < 1:
         return None, ESTIMATE
+    if not start > 0:  # a flat picture: only the mean colour to learn, within the first epoch
+        return 1, ESTIMATE
     k = int(np.ceil(np.log(painting.max_cost / start) / (2 * np.log(shrink)))) if shrink > 0 else 1
     return (k if k <= painting.max_epochs else None), ESTIMATE
 

@@ -85,10 +85,11 @@ class PageWriter:
         self.fp, self.quality = fp, quality
         self.data = {"title": title, "columns": list(columns), "fps": fps, "command": command, "live": live,
                      "note": note, "rows": []}
-        fp.write((f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-                  f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-                  f"<title>{html.escape(title)}</title><style>{_asset('player.css')}</style></head>"
-                  f"<body>\n{_asset('player.html')}<script>var paintlrFrames = [\n").encode())
+        head = (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+                f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+                f"<title>{html.escape(title)}</title><style>{_asset('player.css')}</style></head>"
+                f"<body>\n{_asset('player.html')}<script>var paintlrFrames = [\n")
+        fp.write(head.encode(errors="backslashreplace"))  # a file name that is not UTF-8 still shows
 
     def add(self, frame: np.ndarray, row: Sequence[float]) -> None:
         """One frame (uint8) with its row: the epoch, then a value per column."""
@@ -102,7 +103,8 @@ class PageWriter:
         """Write the rows, the summary and the player's script: the page is complete."""
         data = dict(self.data, summary=summary)
         self.fp.write((f"];</script>\n<script type=\"application/json\" id=\"paintlr-data\">"
-                       f"{_script_json(data)}</script>\n<script>{_asset('player.js')}</script>\n</body></html>\n").encode())
+                       f"{_script_json(data)}</script>\n<script>{_asset('player.js')}</script>\n</body></html>\n")
+                      .encode(errors="backslashreplace"))
 
 
 def page_html(pictures: Iterable[tuple[np.ndarray, Sequence[float]]], *, summary: str = "",

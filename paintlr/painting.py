@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from .clock import burst_frames, cost_levels, draw_as_cost_falls, plan_frames, stop_epoch
+from .clock import burst_frames, cost_levels, draw_as_cost_falls, epoch_budget, plan_frames, stop_epoch
 from .designs import Design, OneHot
 from .errors import DivergenceError, OptionError
 from .frame import Frame, FrameSource, as_image
@@ -87,7 +87,7 @@ class Painting(FrameSource):
         self.render = render
         self.solver = solver
         self.y = np.ascontiguousarray(target.reshape(h * w, c).T, dtype=np.float64)
-        self.max_epochs = MAX_EPOCHS if max_epochs is None else int(max_epochs)
+        self.max_epochs = epoch_budget(max_epochs, MAX_EPOCHS)
         self.frames = frames
         self.model = LinearRegressionModel(optimizer=optimizer, batch_size=batch_size, momentum=momentum,
                                            engine=engine, seed=seed)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .clock import cost_levels, draw_as_cost_falls
+from .clock import cost_levels, draw_as_cost_falls, epoch_budget
 from .designs import Design, OneHot, as_design
 from .errors import ImageError
 from .frame import Frame, FrameSource
@@ -103,7 +103,7 @@ class PalettePainting(FrameSource):
         if learning_rate is None:
             learning_rate = LOGISTIC_RATE_FRACTION * self.max_stable_learning_rate
         self.learning_rate = float(learning_rate)
-        self.max_epochs = LOGISTIC_MAX_EPOCHS if max_epochs is None else int(max_epochs)
+        self.max_epochs = epoch_budget(max_epochs, LOGISTIC_MAX_EPOCHS)
         self.frames = frames
         self.burst = burst
         self.soft = soft

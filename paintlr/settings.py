@@ -22,6 +22,7 @@ BATCH_SIZE = 1  # per-sample SGD
 DEFAULT_MAX_COST = 1e-4  # 37 dB: the picture is hard to tell from the photo
 OPTIMUM_MARGIN = 1.1  # a design that cannot reach DEFAULT_MAX_COST stops at 1.1 x its optimum (0.4 dB)
 MAX_EPOCHS = 10**9  # linear regression
+EPOCHS_LIMIT = 10**15  # the most --max-epochs takes: far past any run, and still exact as a float
 LOGISTIC_MAX_EPOCHS = 10**6
 CLASSIFY_EPOCHS = 10_000  # a classify run's budget: logistic GD may never settle (separable classes)
 LOGISTIC_RATE_FRACTION = 0.75  # logistic's default rate as a share of its stable limit

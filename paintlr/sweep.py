@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .clock import geometric_frames
+from .clock import epoch_budget, geometric_frames
 from .errors import DivergenceError
 from .features import feature_map
 from .forecast import epochs_to_threshold
@@ -82,7 +82,7 @@ class Sweep(Playable):
                  max_epochs: int | None = None, scale: int = 1, on_run: Callable[[], None] | None = None,
                  **common):
         self.frames, self.scale = frames, scale
-        self.max_epochs = MAX_EPOCHS if max_epochs is None else max_epochs
+        self.max_epochs = epoch_budget(max_epochs, MAX_EPOCHS)
         self.runs = []
         for label, options in runs:  # each may take a while (a feature design's eigendecomposition)
             self.runs.append((label, Painting(target, max_epochs=self.max_epochs, frames=frames, **common,

@@ -15,10 +15,8 @@ import numpy as np
 
 from .errors import OptionError
 from .numerics import first_epoch_below, settling
-from .settings import BEST
+from .settings import BEST, EPOCHS_LIMIT
 from .trajectories import momentum_step_limit
-
-FOREVER = 10**15  # epochs searched by epochs_below: beyond any run (k as a float is still exact)
 
 
 class Tuning(NamedTuple):
@@ -88,7 +86,7 @@ def epochs_to_reduce(factor: float, reduction: float) -> int:
     return max(0, math.ceil(math.log(reduction) / -math.log(factor)))
 
 
-def epochs_below(trajectory, threshold: float, error: bool = False, hi: int = FOREVER) -> int | None:
+def epochs_below(trajectory, threshold: float, error: bool = False, hi: int = EPOCHS_LIMIT) -> int | None:
     """First epoch from which every channel's cost (error=True: distance to the optimum) stays below
     threshold, or None if that is not so by epoch hi. Bisects the trajectory's envelope, which
     never rises (GD: the cost itself); momentum's own cost may dip below and rise again."""

@@ -1280,3 +1280,36 @@ def test_best_settings_train_faster_than_the_seed_rate(workdir, flags, epochs_at
 def test_best_where_it_means_nothing_is_a_usage_error(workdir, flags):
     result = invoke("learn", "photo.png", *flags)
     assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+
+
+def test_a_single_colour_photo_forecasts_every_optimizer(workdir):
+    Image.new("RGB", (1, 1), (200, 30, 30)).save(workdir / "one.png")
+    for optimizer in ("sgd", "momentum", "nesterov"):
+        result = invoke("info", "one.png", "--optimizer", optimizer)
+        assert result.exit_code == 0, result.output
+        made = invoke("learn", "one.png", "--optimizer", optimizer, "--max-epochs", "5", "-o", "a.gif")
+        assert made.exit_code == 0, made.output
+
+
+def test_a_one_pixel_photo_has_no_cosine_features_but_two_pixels_do(workdir):
+    Image.new("RGB", (1, 1), (200, 30, 30)).save(workdir / "one.png")
+    result = invoke("learn", "one.png", "--features", "cosine", "--optimizer", "sgd")
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    Image.fromarray(colour_array(1, 2)).save(workdir / "two.png")
+    result = invoke("learn", "two.png", "--features", "cosine", "--optimizer", "sgd", "--max-epochs", "5",
+                    "-o", "two.gif")
+    assert result.exit_code == 0, result.output
+
+
+def test_max_epochs_past_the_limit_is_a_usage_error(workdir):
+    result = invoke("learn", "photo.png", "--learning-rate", "3", "--max-epochs", str(10**21))
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+
+
+def test_a_photo_name_that_is_not_utf8_still_makes_a_page(tmp_path):
+    name = os.fsdecode(b"\xff.png")
+    Image.fromarray(colour_array()).save(tmp_path / name)
+    proc = run_paintlr("learn", name, "-o", "page.html", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "</html>" in (tmp_path / "page.html").read_text(errors="strict")
+    assert listing(tmp_path) == {name, "page.html"}

@@ -260,3 +260,10 @@ def test_cosine_feature_map_of_an_odd_image_has_no_dead_feature(h, w):
 def test_the_feature_count_is_capped_on_images_of_one_or_two_pixels(shape):
     fmap, note = feature_map("fourier", shape)
     assert fmap.n_features == 2 and "using 2" in note
+
+
+def test_the_polynomial_degree_is_capped_by_the_pixel_count():
+    fmap, note = feature_map("poly", (3, 2, 3), degree=90)
+    assert fmap.n_features <= 3 * 2 - 1 and "using degree 2" in note
+    fmap, note = feature_map("poly", (64, 64, 3), degree=30)
+    assert note is None and fmap.n_features == 31 * 32 // 2 - 1
