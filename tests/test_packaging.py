@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -51,3 +52,14 @@ def test_sdist_holds_every_tracked_file_the_tests_need(tmp_path):
     missing = sorted(expected - names)
     assert not missing, missing
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
+
+
+def test_a_folder_named_paintlr_in_the_working_folder_does_not_hide_the_package(tmp_path):
+    """Python started in the folder above a clone named paintlr must import the package, not the
+    clone's folder as an empty namespace package (make installs paintlr-root.pth for that)."""
+    (tmp_path / "paintlr").symlink_to(REPO, target_is_directory=True)
+    code = "import paintlr; assert paintlr.__file__, paintlr; assert 'Painting' in dir(paintlr); print('ok')"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert proc.stdout.strip() == "ok", proc.stderr
