@@ -282,6 +282,18 @@ model_options = _options(
 )
 
 
+def _pairs(ctx, param, values: tuple[str, ...]) -> list[tuple[str, float | str | None]]:
+    """--run gd:0.05 --run momentum:best -> [("gd", 0.05), ("momentum", "best")]."""
+    pairs = []
+    for value in values:
+        name, _, rate = value.partition(":")
+        if name not in settings.OPTIMIZERS:
+            choices = ", ".join(settings.OPTIMIZERS)
+            raise click.BadParameter(f"{value!r}: the optimizer must be one of {choices}", ctx, param)
+        pairs.append((name, OrBest(POSITIVE).convert(rate, param, ctx) if rate else None))
+    return pairs
+
+
 def _solver(ctx, param, value: str) -> str:
     """The old spelling --solver exact still works, with a note once the run is known to start."""
     if value == "exact":
@@ -624,6 +636,10 @@ def _duration(seconds: float) -> str:
                    "[default: PHOTO's stem + -sweep.gif]")
 @learning_rate_option(multiple=True)
 @optimizer_option(multiple=True)
+@click.option("--run", "pairs", multiple=True, metavar="OPTIMIZER[:RATE]", callback=_pairs,
+              help="One panel of this optimizer at this rate (a number or best); repeatable, instead of "
+                   "every --optimizer at every --learning-rate. e.g. --run gd:0.05 --run gd:best "
+                   "--run momentum:best --momentum best")
 @features_option(multiple=True)
 @feature_detail_options
 @training_options
@@ -632,14 +648,14 @@ def _duration(seconds: float) -> str:
 @scale_option
 @quality_option
 @quiet_option
-def sweep(photo, size, background, output, learning_rates, optimizers, feature_names, degree, n_features,
-          sigma, frames, fps, scale, quality, quiet, engine, **common) -> None:
+def sweep(photo, size, background, output, learning_rates, optimizers, pairs, feature_names, degree,
+          n_features, sigma, frames, fps, scale, quality, quiet, engine, momentum, **common) -> None:
     """Compare learning rates, optimizers and designs side by side in one animation of PHOTO.
 
     \b
     Examples:
       paintlr sweep photo.jpg                 # the seed's rate, a good one and one that diverges
-      paintlr sweep photo.jpg --learning-rate 0.05 --learning-rate 1 --optimizer gd --optimizer momentum
+      paintlr sweep photo.jpg --run gd:0.05 --run gd:best --run momentum:best --momentum best
       paintlr sweep photo.jpg --features onehot --features poly --features cosine -o designs.html
     """
     started = time.perf_counter()
@@ -651,9 +667,11 @@ def sweep(photo, size, background, output, learning_rates, optimizers, feature_n
     from .panels import compose_rows
     from .sweep import Sweep, sweep_runs
 
+    if pairs and (optimizers or learning_rates):
+        raise click.UsageError("give --run, or --optimizer and --learning-rate, not both")
     runs, notes = sweep_runs(target.shape, features=feature_names, optimizers=optimizers,
-                             learning_rates=learning_rates, degree=degree, n_features=n_features, sigma=sigma,
-                             seed=common["seed"])
+                             learning_rates=learning_rates, pairs=pairs, momentum=momentum, degree=degree,
+                             n_features=n_features, sigma=sigma, seed=common["seed"])
     for text in notes:
         _note(text)
     preparing = _progress(len(runs), quiet, unit="run", desc="preparing")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .clock import epoch_budget, geometric_frames
+from .designs import OneHot
 from .errors import DivergenceError
 from .features import feature_map
 from .forecast import epochs_to_threshold
@@ -16,7 +17,8 @@ from .frame import Frame
 from .page import Playable
 from .painting import Painting
 from .panels import compose
-from .settings import DEGREE, FEATURES, FRAMES, MAX_EPOCHS, N_FEATURES, OPTIMIZERS, SIGMA
+from .settings import BEST, DEGREE, FEATURES, FRAMES, MAX_EPOCHS, MOMENTUM, N_FEATURES, OPTIMIZERS, SIGMA
+from .tuning import best_settings
 
 BLOWUP = 1e3  # a cost this many times its start counts as diverged, before it overflows
 ONE_HOT_RATES = (0.05, 0.5, 2.5)  # slow, good and diverging on the one-hot design
@@ -32,33 +34,50 @@ class Panel:
 
 
 def sweep_runs(shape: tuple[int, ...], *, features: Sequence[str] = (), optimizers: Sequence[str] = (),
-               learning_rates: Sequence[float] = (), degree: int = DEGREE, n_features: int = N_FEATURES,
-               sigma: float = SIGMA, seed: int | None = None) -> tuple[list[tuple[str, dict]], list[str]]:
+               learning_rates: Sequence[float | str] = (),
+               pairs: Sequence[tuple[str, float | str | None]] = (), momentum: float | str = MOMENTUM,
+               degree: int = DEGREE, n_features: int = N_FEATURES, sigma: float = SIGMA,
+               seed: int | None = None) -> tuple[list[tuple[str, dict]], list[str]]:
     """Every combination of design, optimizer and learning rate as (label, Painting options), for an
     image of `shape`, and notes for the user (feature counts lowered to the pixel count).
 
     Labels name only what varies. The defaults: the one-hot design and batch GD; without
     learning rates, one-hot alone compares ONE_HOT_RATES and any other set of designs
-    each takes its own default rate.
+    each takes its own default rate. `pairs` of (optimizer, rate) replace the combinations
+    of optimizers and rates with exactly those runs. A rate or momentum "best" is worked out
+    for each design and optimizer (tuning.best_settings; momentum applies to momentum runs).
     """
-    features, optimizers = features or FEATURES[:1], optimizers or OPTIMIZERS[:1]
+    features = features or FEATURES[:1]
     designs, notes = {}, []
     for name in features:
         fmap, note = feature_map(name, shape, degree=degree, n_features=n_features, sigma=sigma, seed=seed)
         notes += [note] if note else []
         designs[name] = None if fmap is None else fmap.design(*shape[:2])
-    if not learning_rates:
-        learning_rates = ONE_HOT_RATES if list(designs) == ["onehot"] else (None,)
+    if not pairs:
+        optimizers = optimizers or OPTIMIZERS[:1]
+        if not learning_rates:
+            learning_rates = ONE_HOT_RATES if list(designs) == ["onehot"] else (None,)
+        pairs = [(opt, lr) for opt in optimizers for lr in learning_rates]
+    several_optimizers = len({opt for opt, _ in pairs}) > 1
+    several_rates = len({lr for _, lr in pairs}) > 1
     runs = []
     for name, design in designs.items():
-        for opt in optimizers:
-            for lr in learning_rates:
-                parts = [name if len(designs) > 1 else "",
-                         opt if len(optimizers) > 1 or len(learning_rates) > 1 else "",
-                         f"lr {lr:g}" if lr is not None and len(learning_rates) > 1 else ""]
-                label = " ".join(p for p in parts if p) or f"{name} {opt}"
-                runs.append((label, {"learning_rate": lr, "optimizer": opt, "design": design}))
+        extremes = (design or OneHot(shape[0] * shape[1])).extremes
+        for opt, lr in pairs:
+            beta = momentum if opt in ("momentum", "nesterov") else MOMENTUM
+            rate, beta = best_settings(*extremes(), opt, lr, beta) if BEST in (lr, beta) else (lr, beta)
+            parts = [name if len(designs) > 1 else "",
+                     opt if several_optimizers or several_rates else "",
+                     _rate_label(lr, rate) if lr is not None and several_rates else "",
+                     f"beta {beta:.3g}" if momentum == BEST and opt in ("momentum", "nesterov") else ""]
+            label = " ".join(p for p in parts if p) or f"{name} {opt}"
+            options = {"learning_rate": rate, "optimizer": opt, "design": design, "momentum": beta}
+            runs.append((label, options))
     return runs, notes
+
+
+def _rate_label(given: float | str, rate: float) -> str:
+    return f"lr {rate:.3g} (best)" if given == BEST else f"lr {rate:g}"
 
 
 @dataclass

@@ -1313,3 +1313,13 @@ def test_a_photo_name_that_is_not_utf8_still_makes_a_page(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "</html>" in (tmp_path / "page.html").read_text(errors="strict")
     assert listing(tmp_path) == {name, "page.html"}
+
+
+def test_sweep_run_pairs(workdir):
+    result = invoke("sweep", "photo.png", "--run", "gd:0.05", "--run", "gd:best", "--run", "momentum:best",
+                    "--momentum", "best", "-o", "s.gif")
+    assert result.exit_code == 0, result.output
+    assert "gd lr 0.05: converged" in result.stdout and "(best) beta" in result.stdout
+    for flags in (["--run", "adam:0.1"], ["--run", "gd:0.05", "--optimizer", "gd"], ["--run", "gd:-1"]):
+        bad = invoke("sweep", "photo.png", *flags, "-o", "t.gif")
+        assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2)

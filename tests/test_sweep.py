@@ -92,3 +92,26 @@ def test_sweep_runs_label_what_varies_and_take_each_designs_defaults():
     assert [label for label, _ in runs] == ["gd", "momentum"]
     _, notes = sweep_runs((4, 4, 3), features=["cosine"], n_features=64)
     assert notes == ["64 features are more than the 16 pixels; using 14"]
+
+
+def test_sweep_runs_pairs_and_best_settings_per_optimizer():
+    from paintlr.tuning import gd_best, momentum_best, one_hot_extremes
+
+    pairs = [("gd", 0.05), ("gd", "best"), ("momentum", "best")]
+    runs, _ = sweep_runs((6, 5, 3), pairs=pairs, momentum="best")
+    labels = [label for label, _ in runs]
+    assert labels[0] == "gd lr 0.05" and labels[1].endswith("(best)") and "beta" in labels[2]
+    extremes = one_hot_extremes(30)
+    assert runs[1][1]["learning_rate"] == gd_best(*extremes).learning_rate
+    best = momentum_best(*extremes)
+    assert (runs[2][1]["learning_rate"], runs[2][1]["momentum"]) == (best.learning_rate, best.beta)
+
+
+def test_the_three_way_sweep_ends_fastest_with_optimal_momentum():
+    target = np.random.default_rng(2).random((8, 8, 3))
+    runs, _ = sweep_runs(target.shape, pairs=[("gd", 0.05), ("gd", "best"), ("momentum", "best")],
+                         momentum="best")
+    *_, last = list(Sweep(target, runs, frames=20))
+    done = {p.label.split(" lr")[0] + (" best" if "best" in p.label else ""): p.frame.epoch for p in last}
+    assert all(p.status == "converged" for p in last)
+    assert done["momentum best"] < done["gd best"] < done["gd"]
