@@ -50,6 +50,7 @@ figures: $(VENV)/.dev
 	$(BIN)/python tools/page_screenshot.py out/chelsea.html docs/player.png 40 0.05 200000
 	$(BIN)/paintlr learn sample_images/chelsea.png -o docs/chelsea.gif
 	$(BIN)/paintlr sweep sample_images/chelsea.png --size 96 --learning-rate 0.05 --learning-rate 1.0 --learning-rate 2.2 --scale 2 -o docs/sweep.gif
+	$(BIN)/paintlr sweep sample_images/chelsea.png --size 96 --run gd:0.05 --run gd:best --run momentum:best --momentum best --scale 2 -o docs/momentum.gif
 	$(BIN)/paintlr sweep sample_images/coffee.png --size 128 --features onehot --features poly --features fourier --features cosine --scale 2 -o docs/designs.gif
 	$(BIN)/paintlr learn sample_images/coffee.png --model logistic --palette 8 --soft -o docs/coffee-palette.gif
 	$(BIN)/paintlr learn sample_images/coffee.png --size 128 --model logistic --palette 8 --features cosine -o docs/coffee-palette-cosine.gif
