@@ -636,6 +636,7 @@ def _duration(seconds: float) -> str:
                    "[default: PHOTO's stem + -sweep.gif]")
 @learning_rate_option(multiple=True)
 @optimizer_option(multiple=True)
+@model_options
 @click.option("--run", "pairs", multiple=True, metavar="OPTIMIZER[:RATE]", callback=_pairs,
               help="One panel of this optimizer at this rate (a number or best); repeatable, instead of "
                    "every --optimizer at every --learning-rate. e.g. --run gd:0.05 --run gd:best "
@@ -649,7 +650,8 @@ def _duration(seconds: float) -> str:
 @quality_option
 @quiet_option
 def sweep(photo, size, background, output, learning_rates, optimizers, pairs, feature_names, degree,
-          n_features, sigma, frames, fps, scale, quality, quiet, engine, momentum, **common) -> None:
+          n_features, sigma, frames, fps, scale, quality, quiet, engine, momentum, model, palette, soft,
+          **common) -> None:
     """Compare learning rates, optimizers and designs side by side in one animation of PHOTO.
 
     \b
@@ -664,19 +666,21 @@ def sweep(photo, size, background, output, learning_rates, optimizers, pairs, fe
     target = _load(photo, size, background)
 
     from .animation import Outputs
-    from .panels import compose_rows
+    from .job import sweep_painting
+    from .panels import compose_rows, score
     from .sweep import Sweep, sweep_runs
 
     if pairs and (optimizers or learning_rates):
         raise click.UsageError("give --run, or --optimizer and --learning-rate, not both")
     runs, notes = sweep_runs(target.shape, features=feature_names, optimizers=optimizers,
                              learning_rates=learning_rates, pairs=pairs, momentum=momentum, degree=degree,
-                             n_features=n_features, sigma=sigma, seed=common["seed"])
+                             n_features=n_features, sigma=sigma, seed=common["seed"], model=model)
     for text in notes:
         _note(text)
     preparing = _progress(len(runs), quiet, unit="run", desc="preparing")
     comparison = Sweep(target, runs, frames=frames, engine=engine, scale=scale,
-                       on_run=lambda: preparing.update(1), **common)
+                       painting=sweep_painting(model, palette, soft), on_run=lambda: preparing.update(1),
+                       **common)
     preparing.close()
     reference = compose_rows(comparison.goal_panels(), scale)
     _check_frames([output], reference.shape[1], reference.shape[0], "'--scale'")
@@ -691,7 +695,7 @@ def sweep(photo, size, background, output, learning_rates, optimizers, pairs, fe
                  page=_page(f"paintlr sweep {Path(photo).name}")) as out:
         panels, interrupted = _record(comparison, add, bar)
         states = "; ".join(f"{p.label}: {p.status} at epoch {p.frame.epoch:,}"
-                           + ("" if p.status == "diverged" else f", {p.frame.psnr:.1f} dB") for p in panels)
+                           + ("" if p.status == "diverged" else f", {score(p.frame)}") for p in panels)
         written = out.commit(states)
     _report(states, started, out.count, written, quiet, interrupted)
 

@@ -58,6 +58,8 @@ def epochs_to_threshold(painting: Painting) -> tuple[int | None, str]:
     residual shrinking by 1 - alpha / B per visit, ignoring the noise of the shared
     bias. Other cases are not predicted.
     """
+    if not isinstance(painting, Painting):  # a palette painting: logistic regression has no closed form
+        return None, NOT_PREDICTED
     if painting.has_closed_form:
         reached = float(np.mean(painting.trajectory.cost(painting.stop_epoch))) < painting.max_cost
         return (painting.stop_epoch if reached else None), CLOSED_FORM

@@ -7,6 +7,8 @@ parses and reports. A contradiction raises OptionError naming the setting.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .designs import OneHot
@@ -49,9 +51,7 @@ def make_painting(target: np.ndarray, *, model: str = "linear", features: str = 
         lam_min, lam_max = (design or OneHot(target.shape[0] * target.shape[1])).extremes()
         learning_rate, momentum = best_settings(lam_min, lam_max, optimizer, learning_rate, momentum)
     if model == "linear":
-        for option, given_flag in (("palette", palette is not None), ("soft", soft)):
-            if given_flag:
-                raise OptionError(option, "is for the logistic model")
+        _check_linear(palette, soft)
         render = None if render_size is None else renderer(fmap, render_size, target.shape)
         painting = Painting(target, design=design, learning_rate=learning_rate, init=init, seed=seed,
                             max_cost=max_cost, max_epochs=max_epochs, frames=frames, burst=burst,
@@ -60,15 +60,46 @@ def make_painting(target: np.ndarray, *, model: str = "linear", features: str = 
         return painting, notes
     if render_size is not None:
         raise OptionError("render_size", "is for the linear model")
+    _check_logistic(optimizer, engine, solver)
+    painting = PalettePainting(target, palette=palette, soft=soft, learning_rate=learning_rate,
+                               max_cost=max_cost, max_epochs=max_epochs, frames=frames, burst=burst,
+                               seed=seed, design=design)
+    return painting, notes
+
+
+def _check_linear(palette: int | None, soft: bool) -> None:
+    for option, given_flag in (("palette", palette is not None), ("soft", soft)):
+        if given_flag:
+            raise OptionError(option, "is for the logistic model")
+
+
+def _check_logistic(optimizer: str, engine: str, solver: str = "gd") -> None:
     for option, value, allowed in (("optimizer", optimizer, "gd"), ("engine", engine, "auto"),
                                    ("solver", solver, "gd")):
         if value != allowed:
             raise OptionError(option, f"the logistic model trains by batch gradient descent only "
                                       f"({option} {value})")
-    painting = PalettePainting(target, palette=palette, soft=soft, learning_rate=learning_rate,
-                               max_cost=max_cost, max_epochs=max_epochs, frames=frames, burst=burst,
-                               seed=seed, design=design)
-    return painting, notes
+
+
+def sweep_painting(model: str = "linear", palette: int | None = None,
+                   soft: bool = False) -> Callable[..., Painting | PalettePainting]:
+    """How a sweep makes each run's painting from its target and options: a Painting, or for the
+    logistic model a PalettePainting (batch GD only; the linear-only options are ignored)."""
+    if model not in MODELS:
+        raise OptionError("model", f"model must be one of {', '.join(MODELS)}, not {model!r}")
+    if model == "linear":
+        _check_linear(palette, soft)
+        return Painting
+
+    def palette_painting(target: np.ndarray, *, design=None, learning_rate=None, optimizer="gd",
+                         engine="auto", max_cost=None, max_epochs=None, frames=FRAMES, seed=None,
+                         **linear_only) -> PalettePainting:
+        _check_logistic(optimizer, engine)
+        return PalettePainting(target, palette=palette, soft=soft, learning_rate=learning_rate,
+                               max_cost=max_cost, max_epochs=max_epochs, frames=frames, seed=seed,
+                               design=design)
+
+    return palette_painting
 
 
 def frame_scale(painting: Painting | PalettePainting, output_size: int | None = None,

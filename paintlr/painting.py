@@ -141,7 +141,7 @@ class Painting(FrameSource):
     def optimum(self) -> Frame:
         """The least-squares solution as a frame, without gradient descent."""
         model = LinearRegressionModel().solve(self.design, self.y.T)
-        return self._frame(0, model.cost(self.design, self.y.T, per_channel=True), model)
+        return self.frame(0, model.cost(self.design, self.y.T, per_channel=True), model)
 
     def _frames(self) -> Iterator[Frame]:
         """The first frame, then one per planned epoch or per step of the falling cost."""
@@ -149,7 +149,7 @@ class Painting(FrameSource):
             yield self.optimum()
             return
         first = self.trajectory.cost(0)  # the start, without a full-size residual
-        yield self._frame(0, first)
+        yield self.frame(0, first)
         if self.frame_epochs is None:
             yield from self._frames_as_cost_falls(float(first.mean()))
         elif self.has_closed_form and self.model.engine != "iterate":
@@ -165,7 +165,7 @@ class Painting(FrameSource):
             if not np.all(np.isfinite(costs)):
                 raise DivergenceError(self.learning_rate, self.max_stable_learning_rate)
             self.model.set_params(self.trajectory.theta(epoch, out=self._theta).T, copy=False)
-            yield self._frame(epoch, costs)
+            yield self.frame(epoch, costs)
             if epoch == self.stop_epoch:
                 return
 
@@ -178,7 +178,7 @@ class Painting(FrameSource):
                 continue
             result = self.advance(target - done)
             done += result.epochs
-            yield self._frame(done, result.channel_costs)
+            yield self.frame(done, result.channel_costs)
             if result.converged:
                 return
 
@@ -189,7 +189,7 @@ class Painting(FrameSource):
         for epoch, result in draw_as_cost_falls(lambda level, epochs: self.advance(epochs, level), rms * rms,
                                                 lambda done: max(1, done), cost0, self.max_cost,
                                                 self.max_epochs):
-            yield self._frame(epoch, result.channel_costs)
+            yield self.frame(epoch, result.channel_costs)
 
     def advance(self, epochs: int, level: float | None = None) -> TrainResult:
         """Train on from the current state for at most `epochs` epochs, stopping below the
@@ -205,7 +205,7 @@ class Painting(FrameSource):
             return self.render(model)
         return as_image(model.predict(self.design).T, *self.shape[:2])  # .T: predict's own array
 
-    def _frame(self, epoch: int, costs: np.ndarray, model: LinearRegressionModel | None = None) -> Frame:
+    def frame(self, epoch: int, costs: np.ndarray, model: LinearRegressionModel | None = None) -> Frame:
         return Frame(epoch, costs, self.picture(model))
 
     def log_columns(self) -> list[str]:

@@ -19,6 +19,7 @@ from .logistic import LogisticRegressionModel, max_stable_learning_rate
 from .numerics import log_loss, sigmoid
 from .palette import nearest, quantize
 from .settings import DEFAULT_PALETTE, FRAMES, LOGISTIC_MAX_EPOCHS, LOGISTIC_RATE_FRACTION
+from .training import TrainResult
 
 COST_SHARE = 0.25  # default max_cost as a share of the bias-only cost
 
@@ -125,26 +126,38 @@ class PalettePainting(FrameSource):
     def log_row(self, frame: Frame) -> tuple:
         return (frame.epoch, frame.cost, *frame.channel_costs, frame.accuracy)
 
+    @property
+    def optimal_costs(self) -> np.ndarray:
+        """Cross-entropy per cost column at the goal, where every pixel is its colour for sure."""
+        return np.zeros(len(self.log_columns()) - 2)
+
+    def _start(self) -> np.ndarray:
+        """A fresh model with zero weights; its costs."""
+        self.model = LogisticRegressionModel(learning_rate=self.learning_rate, max_cost=self.max_cost)
+        shape = (self.design.n_features + 1,) + ((len(self.classes),) if len(self.classes) > 2 else ())
+        self.model.set_params(np.zeros(shape), classes=self.classes)
+        return np.atleast_1d(self.model.cost(self.design, self.labels, per_class=True))
+
+    def advance(self, epochs: int, level: float | None = None) -> TrainResult:
+        """Train on from the current state (zero weights at first) for at most `epochs` epochs,
+        stopping below the threshold or, with `level`, as soon as the cost is below that."""
+        if self.model is None:
+            self._start()
+        due = None if level is None else (lambda _, cost: cost < level)
+        return self.model.train(self.design, self.labels, epochs=epochs, log_every=1 if due else 0,
+                                on_log=due, classes=self.classes)
+
     def _frames(self) -> Iterator[Frame]:
         """Train from zero weights, yielding the first frame and one per step of the falling cost."""
-        model = self.model = LogisticRegressionModel(learning_rate=self.learning_rate, max_cost=self.max_cost)
-        shape = (self.design.n_features + 1,) + ((len(self.classes),) if len(self.classes) > 2 else ())
-        model.set_params(np.zeros(shape), classes=self.classes)
-        costs = np.atleast_1d(model.cost(self.design, self.labels, per_class=True))
-        yield self._frame(0, costs)
+        costs = self._start()
+        yield self.frame(0, costs)
         cap = self.burst or max(1, -(-self.max_epochs // max(self.frames - 1, 1)))
-
-        def advance(level: float | None, epochs: int):
-            due = None if level is None else (lambda _, cost: cost < level)
-            return model.train(self.design, self.labels, epochs=epochs, log_every=1 if due else 0,
-                               on_log=due, classes=self.classes)
-
-        ticks = draw_as_cost_falls(advance, self.levels, lambda done: cap, float(costs.mean()),
-                                   self.max_cost, self.max_epochs)
+        ticks = draw_as_cost_falls(lambda level, epochs: self.advance(epochs, level), self.levels,
+                                   lambda done: cap, float(costs.mean()), self.max_cost, self.max_epochs)
         for epoch, result in ticks:
-            yield self._frame(epoch, result.channel_costs)
+            yield self.frame(epoch, result.channel_costs)
 
-    def _frame(self, epoch: int, costs: np.ndarray) -> Frame:
+    def frame(self, epoch: int, costs: np.ndarray) -> Frame:
         """Render the model: most probable colour per pixel, or the probability-weighted mix."""
         z = self.model.decision_function(self.design)
         if z.ndim == 1:

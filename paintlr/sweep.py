@@ -10,10 +10,10 @@ import numpy as np
 
 from .clock import epoch_budget, geometric_frames
 from .designs import OneHot
-from .errors import DivergenceError
+from .errors import DivergenceError, OptionError
 from .features import feature_map
 from .forecast import epochs_to_threshold
-from .frame import Frame
+from .frame import Frame, FrameSource
 from .page import Playable
 from .painting import Painting
 from .panels import compose
@@ -37,7 +37,7 @@ def sweep_runs(shape: tuple[int, ...], *, features: Sequence[str] = (), optimize
                learning_rates: Sequence[float | str] = (),
                pairs: Sequence[tuple[str, float | str | None]] = (), momentum: float | str = MOMENTUM,
                degree: int = DEGREE, n_features: int = N_FEATURES, sigma: float = SIGMA,
-               seed: int | None = None) -> tuple[list[tuple[str, dict]], list[str]]:
+               seed: int | None = None, model: str = "linear") -> tuple[list[tuple[str, dict]], list[str]]:
     """Every combination of design, optimizer and learning rate as (label, Painting options), for an
     image of `shape`, and notes for the user (feature counts lowered to the pixel count).
 
@@ -56,8 +56,10 @@ def sweep_runs(shape: tuple[int, ...], *, features: Sequence[str] = (), optimize
     if not pairs:
         optimizers = optimizers or OPTIMIZERS[:1]
         if not learning_rates:
-            learning_rates = ONE_HOT_RATES if list(designs) == ["onehot"] else (None,)
+            learning_rates = ONE_HOT_RATES if list(designs) == ["onehot"] and model == "linear" else (None,)
         pairs = [(opt, lr) for opt in optimizers for lr in learning_rates]
+    if model != "linear" and (BEST == momentum or any(lr == BEST for _, lr in pairs)):
+        raise OptionError("learning_rate", "best is for the linear model")
     several_optimizers = len({opt for opt, _ in pairs}) > 1
     several_rates = len({lr for _, lr in pairs}) > 1
     runs = []
@@ -99,12 +101,12 @@ class Sweep(Playable):
 
     def __init__(self, target: np.ndarray, runs: list[tuple[str, dict]], *, frames: int = FRAMES,
                  max_epochs: int | None = None, scale: int = 1, on_run: Callable[[], None] | None = None,
-                 **common):
+                 painting: Callable[..., FrameSource] = Painting, **common):
         self.frames, self.scale = frames, scale
         self.max_epochs = epoch_budget(max_epochs, MAX_EPOCHS)
         self.runs = []
         for label, options in runs:  # each may take a while (a feature design's eigendecomposition)
-            self.runs.append((label, Painting(target, max_epochs=self.max_epochs, frames=frames, **common,
+            self.runs.append((label, painting(target, max_epochs=self.max_epochs, frames=frames, **common,
                                               **options)))
             if on_run is not None:
                 on_run()
@@ -156,7 +158,7 @@ def _advance(s: _Run, tick: int) -> None:
         s.status = "diverged"
         s.frame = Frame(tick, np.full_like(s.frame.channel_costs, np.inf), s.frame.image)
         return
-    s.frame = Frame(s.frame.epoch + result.epochs, result.channel_costs, p.picture())
+    s.frame = p.frame(s.frame.epoch + result.epochs, result.channel_costs)
     if result.converged:
         s.status = "converged"
     elif not s.frame.cost < BLOWUP * s.start_cost:

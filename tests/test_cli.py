@@ -1323,3 +1323,24 @@ def test_sweep_run_pairs(workdir):
     for flags in (["--run", "adam:0.1"], ["--run", "gd:0.05", "--optimizer", "gd"], ["--run", "gd:-1"]):
         bad = invoke("sweep", "photo.png", *flags, "-o", "t.gif")
         assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2)
+
+
+def test_info_reports_a_palette_painting(workdir):
+    result = invoke("info", "photo.png", "--model", "logistic", "--palette", "4", "--soft")
+    assert result.exit_code == 0, result.output
+    assert "logistic, a palette of 4 colours" in result.stdout and "probability-weighted" in result.stdout
+    assert "learning rate <" in result.stdout and "not predicted" in result.stdout
+
+
+def test_sweep_compares_palette_paintings(workdir):
+    result = invoke("sweep", "photo.png", "--model", "logistic", "--palette", "4", "--learning-rate", "1",
+                    "--learning-rate", "5", "-o", "p.gif", "--log", "p.csv")
+    assert result.exit_code == 2  # a sweep has no --log
+    result = invoke("sweep", "photo.png", "--model", "logistic", "--palette", "4", "--learning-rate", "1",
+                    "--learning-rate", "5", "-o", "p.gif")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("% right") == 2 and "gd lr 1: converged" in result.stdout
+    for flags in (["--model", "logistic", "--optimizer", "momentum"], ["--palette", "4"],
+                  ["--model", "logistic", "--learning-rate", "best"]):
+        bad = invoke("sweep", "photo.png", *flags, "-o", "q.gif")
+        assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2)
