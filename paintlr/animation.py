@@ -943,6 +943,20 @@ class Outputs:
             writer.abort()
 
 
+def commit_all(*commits: Callable[[], list[str]]) -> list[str]:
+    """Several sets of outputs committed as one (each an Outputs.commit, or a bound call to it):
+    if one fails, the files those before it wrote are removed again, so all appear or none."""
+    written: list[str] = []
+    try:
+        for commit in commits:
+            written += commit()
+    except BaseException:
+        for name in written:
+            Path(name).unlink(missing_ok=True)
+        raise
+    return written
+
+
 # --- one-call helpers ------------------------------------------------------------------------
 
 def write_outputs(paths: Sequence[str | os.PathLike], frames: Iterable[np.ndarray], *, fps: float = FPS,

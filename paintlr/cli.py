@@ -768,7 +768,7 @@ def fit(data, example, x_columns, y_column, outputs, degree, standardize, learni
     stem, outputs = _table_outputs(data, example, outputs, log_path, "fit")
     table = _table(data, example, x_columns, y_column, labels=False)
 
-    from .animation import Outputs, output_kind
+    from .animation import Outputs, commit_all, output_kind
     from .errors import DivergenceError
     from .fitting import FitAnimation
 
@@ -803,7 +803,8 @@ def fit(data, example, x_columns, y_column, outputs, degree, standardize, learni
         runs = "; ".join(f"{t.label + ': ' if t.label else ''}{t.status} at epoch {t.epoch:,}"
                          + ("" if t.status == "diverged" else f", cost {t.cost:.6g}") for t in ticks)
         summary = f"{runs}; least squares: {best}"
-        written = (out.commit(summary) if moving or log_path else []) + (steps.commit() if stills else [])
+        written = commit_all(*([lambda: out.commit(summary)] if moving or log_path else []),
+                             *([steps.commit] if stills else []))
     _report(summary, started, out.count if moving else 0, written, quiet, interrupted)
 
 

@@ -789,3 +789,19 @@ def test_asking_for_video_without_pyav_fails_before_any_file(tmp_path, monkeypat
     with pytest.raises(OutputError, match=r"pip install 'paintlr\[video\]'"):
         Outputs([tmp_path / "a.gif", tmp_path / "a.mp4"])
     assert not listing(tmp_path)
+
+
+def test_outputs_committed_together_are_all_or_nothing(tmp_path, monkeypatch):
+    from paintlr.animation import commit_all
+
+    first, second = Outputs([tmp_path / "a.gif"]), Outputs([tmp_path / "b.png"])
+    for out in (first, second):
+        out.add(fading_in(2)[1])
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(anim, "_save_still", full)  # the second set fails while the first is in place
+    with pytest.raises(OutputError, match=r"b\.png"):
+        commit_all(first.commit, second.commit)
+    assert listing(tmp_path) == set()

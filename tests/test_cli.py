@@ -1336,3 +1336,28 @@ def test_sweep_compares_palette_paintings(workdir):
                   ["--model", "logistic", "--learning-rate", "best"]):
         bad = invoke("sweep", "photo.png", *flags, "-o", "q.gif")
         assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2)
+
+
+def test_quality_sets_webp_jpeg_and_page_frames(workdir):
+    Image.fromarray(colour_array(48, 64)).save(workdir / "big.png")
+    sizes = {}
+    for quality in ("20", "95", "lossless"):
+        result = invoke("learn", "big.png", "--quality", quality, "-o", f"q{quality}.webp", "-o",
+                        f"q{quality}.jpg", "-o", f"q{quality}.html", "--frames", "4")
+        assert result.exit_code == 0, result.output
+        sizes[quality] = (workdir / f"q{quality}.webp").stat().st_size
+    assert sizes["20"] < sizes["95"]
+    lossless, still = read_frames(workdir / "qlossless.webp"), read_frames(workdir / "q95.jpg")[0]
+    learned = invoke("learn", "big.png", "-o", "exact.png", "--frames", "4")
+    assert learned.exit_code == 0
+    assert np.array_equal(lossless[-1], np.asarray(Image.open(workdir / "exact.png")))  # every pixel kept
+    assert psnr_db(still / 255.0, lossless[-1] / 255.0) > 30
+    import base64
+    import io
+
+    page = (workdir / "qlossless.html").read_text()
+    first = re.search(r'"data:image/\w+;base64,([^"]+)"', page).group(1)
+    frame = np.asarray(Image.open(io.BytesIO(base64.b64decode(first))).convert("RGB"))
+    assert np.array_equal(frame, lossless[0])  # PNG or lossless WebP: every pixel kept
+    bad = invoke("learn", "big.png", "--quality", "0")
+    assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2)
