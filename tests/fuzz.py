@@ -7,7 +7,7 @@ Every case is made from (seed, index) alone, so any case can be run again by its
     .venv/bin/pytest tests/test_fuzz.py                         # the short run (PAINTLR_FUZZ_CASES)
 
 A case is one `paintlr learn|info|sweep` run in a fresh folder: an input made from
-sample_images/ (shrunk to a few dozen pixels, then saved in every format Pillow can
+sample_images/ or --photos DIR (shrunk to a few dozen pixels, then saved in every format Pillow can
 write and read back, in odd modes and sizes, and often truncated, bit-flipped or
 otherwise corrupted), under an ordinary or an awkward name, with random flags drawn from
 the command's real options and random outputs. Most cases run in-process through
@@ -62,6 +62,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_images"
+# The source photos the corpus and the signal cases are made from (--photos DIR): the first takes
+# chelsea's part (every format and mode, the variants, the signal cases), the second coffee's (every
+# mode as PNG, a second frame), and each further one gets coffee's treatment too.
+PHOTOS: list[Path] = [SAMPLES / "chelsea.png", SAMPLES / "coffee.png"]
+PHOTO_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp", ".gif", ".ppm", ".pgm"}
 ENTRY = REPO / ".venv" / "bin" / "paintlr"
 KEEP_ROOT = Path(tempfile.gettempdir()) / "paintlr-fuzz"
 PREFIX = "paintlr: "
@@ -200,8 +205,8 @@ def _build_corpus(folder: Path) -> list[Sample]:
         (folder / name).write_bytes(data)
         samples.append(Sample(name, note, large))
 
-    cat = _shrunk(SAMPLES / "chelsea.png", 32)
-    coffee = _shrunk(SAMPLES / "coffee.png", 24)
+    cat = _shrunk(PHOTOS[0], 32)
+    coffee = _shrunk(PHOTOS[1 % len(PHOTOS)], 24)
     # every format Pillow can write, in every mode it takes, that it also reads back
     exts: dict[str, str] = {}
     for ext, fmt in Image.registered_extensions().items():
@@ -214,6 +219,10 @@ def _build_corpus(folder: Path) -> list[Sample]:
                 _encode(im, fmt, **options), f"{fmt} {mode}")
     for mode, im, options in _modes(coffee):
         add(f"coffee-{mode.replace(';', '')}.png", _encode(im, "PNG", **options), f"PNG {mode} (coffee)")
+    for photo in PHOTOS[2:]:
+        for mode, im, options in _modes(_shrunk(photo, 24)):
+            add(f"{photo.stem}-{mode.replace(';', '')}.png", _encode(im, "PNG", **options),
+                f"PNG {mode} ({photo.stem})")
     # the variants named in the brief, and others where decoders differ
     for comp in ("tiff_lzw", "tiff_adobe_deflate", "packbits", "jpeg", "raw"):
         add(f"tiff-{comp}.tif", _encode(cat, "TIFF", compression=comp), f"TIFF RGB {comp}")
@@ -417,7 +426,9 @@ class Case:
         return (f"fuzz case {self.index} (seed {self.seed}, {where}; input: {self.input_note})\n"
                 f"  reproduce: {self.shell(folder)}\n"
                 f"  regenerate: .venv/bin/python -m tests.fuzz --seed {self.seed} --case {self.index} "
-                f"--subprocess-share {self.share:g} -v")
+                f"--subprocess-share {self.share:g} -v"
+                + ("" if PHOTOS[:2] == [SAMPLES / "chelsea.png", SAMPLES / "coffee.png"] and len(PHOTOS) == 2
+                   else f" --photos {shlex.quote(str(PHOTOS[0].parent))}"))
 
 
 def _bash_quote(word: str) -> str:
@@ -1149,7 +1160,7 @@ def signal_case(sig: int, folder: Path, delay: float = 1.5, outputs: tuple[str, 
     there) plus `delay` s; expect 128 + sig, and every output complete or none at all."""
 
     folder.mkdir(parents=True, exist_ok=True)
-    im = _shrunk(SAMPLES / "chelsea.png", size)
+    im = _shrunk(PHOTOS[0], size)
     im.save(folder / "slow.png")
     argv = ["learn", "slow.png", "--engine", "iterate", "--max-epochs", "100000000",
             "--learning-rate", "0.002"]
@@ -1218,7 +1229,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=KEEP_ROOT, help="failing cases are kept here")
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--stats", action="store_true", help="also count the error messages")
+    parser.add_argument("--photos", type=Path, metavar="DIR",
+                        help="source photos (their names sorted; the first in chelsea's part, the rest in "
+                             "coffee's) instead of sample_images/chelsea.png and coffee.png; pass the same "
+                             "DIR again to regenerate a case")
     args = parser.parse_args(argv)
+    if args.photos is not None:
+        found = sorted(p for p in args.photos.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES) \
+            if args.photos.is_dir() else []
+        if not found:
+            parser.error(f"--photos {args.photos}: no photo in it")
+        PHOTOS[:] = [p.resolve() for p in found]
+        print(f"photos: {', '.join(p.name for p in PHOTOS)}", flush=True)
     seeds = args.seed or [1]
     work = Path(tempfile.mkdtemp(prefix="paintlr-fuzz-run-"))
     corpus_dir = work / "corpus"
