@@ -14,7 +14,20 @@ import numpy as np
 from .numerics import one_minus_pow1m, pow1m, second_order_envelope, second_order_power, settling
 
 
-class OneHotTrajectory:
+class _LastStep:
+    """velocity(k) for GD trajectories from theta(k): the step of epoch k (zero before the first), so
+    that heavy ball at beta = 0, which runs on GD's trajectory, can hand its state on like momentum."""
+
+    def velocity(self, k: int, out: np.ndarray | None = None) -> np.ndarray:
+        step = self.theta(k, out=out)
+        if k == 0:
+            step[...] = 0.0
+        else:
+            step -= self.theta(k - 1)
+        return step
+
+
+class OneHotTrajectory(_LastStep):
     """Batch GD on the one-hot design in closed form.
 
     The residual's mean decays by q = 1 - eta (n + 1) per epoch and its zero-mean
@@ -93,7 +106,7 @@ class OneHotTrajectory:
         return out
 
 
-class EigenTrajectory:
+class EigenTrajectory(_LastStep):
     """Batch GD on any dense design in closed form, in the Gram matrix's eigenbasis.
 
     With G = V diag(lam) V^T, each coordinate z = V^T theta relaxes on its own:

@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 from seed_port import one_hot, seed_train
 
 from paintlr import DivergenceError, LinearRegressionModel, OneHot
+from paintlr.designs import as_design
 from paintlr.optimizers import GradientDescent
 
 RNG = np.random.default_rng(1)
@@ -212,3 +213,47 @@ def test_bad_arguments_raise_value_errors():
         model.train(OneHot(4), np.zeros(4), engine="warp")
     with pytest.raises(ValueError, match="no parameters"):
         LinearRegressionModel().score(OneHot(4))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    optimizer=st.sampled_from(["momentum", "nesterov"]),
+    beta=st.sampled_from([0.0, 0.5, 0.9, 0.99, 0.999]),
+    rate_fraction=st.floats(0.01, 0.99),
+    splits=st.lists(st.integers(0, 700), min_size=1, max_size=3),
+    dense=st.booleans(),
+    seed=st.integers(0, 2**31),
+)
+def test_exact_momentum_agrees_with_iterate_across_calls(optimizer, beta, rate_fraction, splits, dense, seed):
+    """Several exact train() calls in a row carry the velocity on (the model keeps the trajectory it
+    jumped along) and land where iterating every epoch does, to 1e-9 of the parameters' scale."""
+    from paintlr.optimizers import Momentum
+
+    rng = np.random.default_rng(seed)
+    n = 40
+    samples = rng.normal(size=(n, 3)) if dense else OneHot(n)
+    y = rng.random((n, 2))
+    start = rng.normal(size=((3 if dense else n) + 1, 2))
+    opt = Momentum(beta, nesterov=optimizer == "nesterov")
+    rate = rate_fraction * opt.max_stable_learning_rate(as_design(samples))
+    models = {}
+    for engine in ("iterate", "exact"):
+        model = LinearRegressionModel(optimizer=optimizer, momentum=beta, learning_rate=rate, max_cost=0,
+                                      engine=engine)
+        model.set_params(start)
+        for epochs in splits:
+            assert model.train(samples, y, epochs=epochs).epochs == epochs
+        models[engine] = model
+    it, ex = models["iterate"].get_params(), models["exact"].get_params()
+    np.testing.assert_allclose(ex, it, rtol=0, atol=1e-9 * max(1.0, np.abs(it).max()))
+
+
+def test_exact_momentum_then_iterate_carries_the_velocity():
+    rng = np.random.default_rng(5)
+    y = rng.random((30, 3))
+    whole = LinearRegressionModel(optimizer="momentum", learning_rate=0.5, max_cost=0, engine="iterate")
+    whole.train(OneHot(30), y, epochs=300)
+    halves = LinearRegressionModel(optimizer="momentum", learning_rate=0.5, max_cost=0)
+    halves.train(OneHot(30), y, epochs=150, engine="exact")
+    halves.train(OneHot(30), y, epochs=150, engine="iterate")
+    np.testing.assert_allclose(halves.get_params(), whole.get_params(), rtol=0, atol=1e-10)
