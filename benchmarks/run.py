@@ -26,13 +26,14 @@ import bench_features
 import bench_formats
 import bench_inputs
 import bench_logistic
+import bench_momentum
 import bench_output
 import bench_tables
 import bench_training
 from common import REPO, Config, Section, fmt_bytes, fmt_ratio, fmt_time, log, machine, table
 
 SECTIONS = ["startup", "per-epoch", "threshold", "exact-frames", "gif", "e2e", "big", "logistic", "features",
-            "tables", "formats", "inputs"]
+            "tables", "formats", "inputs", "momentum"]
 
 
 def run_sections(cfg: Config, only: set[str]) -> list[Section]:
@@ -88,6 +89,7 @@ def run_sections(cfg: Config, only: set[str]) -> list[Section]:
             lambda: bench_formats.formats_section(cfg))
     attempt("inputs", "Huge inputs: peak RSS of `load_image` vs the decoded image + 300 MB",
             lambda: bench_inputs.inputs_section(cfg))
+    attempt("momentum", "Momentum and Nesterov in closed form", lambda: bench_momentum.momentum_section(cfg))
     return done
 
 
@@ -147,6 +149,7 @@ def targets_table(sections: list[Section]) -> str:
     features_rows(m, row)
     tables_rows(m, row)
     formats_rows(m, row)
+    bench_momentum.momentum_rows(m, row)
     return table(["target", "measured", "target", "verdict", "note"], rows)
 
 
