@@ -237,7 +237,8 @@ training_options = _options(
                       f"{settings.MAX_EPOCHS:,} for linear, {settings.LOGISTIC_MAX_EPOCHS:,} for "
                       "logistic]"),
     click.option("--engine", type=click.Choice(settings.ENGINES), default=settings.ENGINES[0],
-                 show_default=True, help="exact jumps in closed form (gd only); iterate runs every epoch."),
+                 show_default=True, help="exact jumps in closed form (gd, momentum, nesterov); iterate runs "
+                                         "every epoch."),
 )
 
 frames_option = click.option(
