@@ -5,13 +5,20 @@ the rest of paintlr never sees a Pillow object.
 
 Limits. An image of more than MAX_PIXELS = 2**28 pixels (268 megapixels: 16384 x
 16384 is the largest square) is refused from its header, before decoding, as a
-likely decompression bomb. Input from a pipe or a character device is read into
-memory, at most MAX_STREAM_BYTES (128 MiB). Memory: at a working size such as the
-default 256 px, loading needs the decoded image (width x height x its bytes per
-pixel: 1 GiB for a 16384 x 16384 RGBA PNG, a JPEG far less as it decodes at 1/2 to
-1/8 scale) plus under 300 MB, since the image is shrunk in its own integer mode,
-tile by tile, before anything becomes float; keeping the full size (size=None)
-needs the float64 result besides, 8 bytes per pixel and channel.
+likely decompression bomb; so is a side over MAX_SIDE = 2**22 pixels, as Pillow
+keeps 8 bytes per row besides the pixels (2 GiB for a 1 x 2**28 image) and its
+decoders hold a row or two (a 2**28 x 1 PNG needs three times its pixels). A PNG
+whose compressed data could not hold what its header claims, even at DEFLATE's
+highest ratio, is refused as truncated before decoding: Pillow takes a zlib
+stream that ends early at the end of a row for the end of the image, and would
+decode a 69-byte file claiming 268 megapixels into black. Input from a pipe or a
+character device is read into memory, at most MAX_STREAM_BYTES (128 MiB).
+Memory: at a working size such as the default 256 px, loading needs the decoded
+image (width x height x its bytes per pixel: 1 GiB for a 16384 x 16384 RGBA PNG, a
+JPEG far less as it decodes at 1/2 to 1/8 scale) plus under 300 MB, since the image
+is shrunk in its own integer mode, tile by tile, before anything becomes float;
+keeping the full size (size=None) needs the float64 result besides, 8 bytes per
+pixel and channel.
 
 Every problem with the input is an ImageError of one line: Pillow's warnings and
 what C libraries such as libtiff print on stderr while decoding are held back.
@@ -41,10 +48,14 @@ from .errors import ImageError, display_path
 from .settings import BACKGROUND, SIZE
 
 MAX_PIXELS = 1 << 28  # 268 megapixels: beyond this an image is treated as a decompression bomb
+MAX_SIDE = 1 << 22  # 4194304 pixels: the longest side (Pillow's memory per row, its decoders' row buffers)
+DEFLATE_MAX_RATIO = 1032  # the most DEFLATE expands: 258 bytes from a length and distance of 1 bit each
 MAX_STREAM_BYTES = 1 << 27  # 128 MiB: the most read from a pipe or device, which is held in memory
 GREY_MODES = {"1", "L", "LA", "La", "I", "I;16", "I;16L", "I;16B", "I;16N", "F"}
 WIDE_MODES = {"I", "I;16", "I;16L", "I;16B", "I;16N", "F"}
 ALPHA_MODES = {"RGBA", "LA", "La", "PA", "RGBa"}
+PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # by IHDR colour type: grey, RGB, palette, grey + alpha, RGBA
+ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
 REDUCING_GAP = 3.0  # box-reduce by an integer factor down to 3x the size, then Lanczos (as Pillow does)
 TILE_PIXELS = 1 << 20  # pixels converted at a time: a few MB, whatever the image's size
 SAID_CHARS = 160  # of a captured warning quoted in an error
@@ -243,6 +254,9 @@ def _read(fp: BinaryIO, size: int | None, bg: tuple[int, int, int]) -> np.ndarra
         im = Image.open(fp)
     with im:
         _check_pixels(*im.size)
+        if im.format == "PNG":
+            _check_png_data(fp, *im.size)
+        _check_sides(*im.size)
         if size is not None:
             im.draft(im.mode, (size, size))  # JPEG decodes at 1/2 to 1/8 scale; a no-op elsewhere
         with _pillow_limit(MAX_PIXELS):
@@ -258,6 +272,59 @@ def _check_pixels(width: int, height: int) -> None:
         got, limit = _megapixels(pixels, MAX_PIXELS)
         raise ImageError(f"image too large: {width} x {height} = {got} megapixels, over paintlr's "
                          f"limit of {limit} megapixels")
+
+
+def _check_sides(width: int, height: int) -> None:
+    if max(width, height) > MAX_SIDE:
+        raise ImageError(f"image too large: {width} x {height} pixels, a side over paintlr's limit of "
+                         f"{MAX_SIDE} pixels")
+
+
+def _check_png_data(fp: BinaryIO, width: int, height: int) -> None:
+    """Refuse a PNG whose IDAT chunks, at DEFLATE's highest ratio, hold less than its header claims.
+
+    Pillow's decoder takes a zlib stream ending at the end of a row for the end of the
+    image and leaves the rest black, so such a file is not refused while decoding, after
+    Pillow has allocated (and paintlr shrunk) the whole claimed image. Reads the chunks'
+    headers only, stopping once there is data enough; the file position is restored.
+    """
+    start = fp.tell()
+    try:
+        fp.seek(8)  # past the signature
+        claimed = stored = 0
+        while len(head := fp.read(8)) == 8:
+            length, kind = int.from_bytes(head[:4], "big"), head[4:]
+            if kind == b"IHDR":
+                ihdr = fp.read(min(length, 13))
+                claimed = _png_bytes_claimed(ihdr, width, height)
+                fp.seek(length - len(ihdr) + 4, os.SEEK_CUR)
+                continue
+            if kind in (b"IDAT", b"fdAT"):
+                stored += length
+                if stored * DEFLATE_MAX_RATIO >= claimed:
+                    return
+            elif kind == b"IEND":
+                break
+            fp.seek(length + 4, os.SEEK_CUR)  # the data and its CRC
+    finally:
+        fp.seek(start)
+    if stored * DEFLATE_MAX_RATIO < claimed:
+        raise ImageError(f"truncated: the file holds far less image data than its header claims "
+                         f"({stored} compressed bytes for {width} x {height} pixels)")
+
+
+def _png_bytes_claimed(ihdr: bytes, width: int, height: int) -> int:
+    """The bytes an IHDR's image inflates to (each row a filter byte and its pixels), or 0 if unknown."""
+    if len(ihdr) < 13 or ihdr[9] not in PNG_CHANNELS:
+        return 0
+    bits = ihdr[8] * PNG_CHANNELS[ihdr[9]]
+    passes = ADAM7 if ihdr[12] == 1 else ((0, 0, 1, 1),)
+    total = 0
+    for x0, y0, dx, dy in passes:
+        cols, rows = max(0, -(-(width - x0) // dx)), max(0, -(-(height - y0) // dy))
+        if cols and rows:
+            total += rows * (1 + -(-cols * bits // 8))
+    return total
 
 
 def _megapixels(pixels: int, limit: int) -> tuple[str, str]:

@@ -438,34 +438,157 @@ def test_tiles_give_what_pillow_gives_for_the_whole_image(save, monkeypatch, siz
 
 # --- memory ----------------------------------------------------------------------------------
 
-def zero_png(path: Path, width: int, height: int) -> None:
-    """An all-zero RGBA PNG written row by row through zlib: a few MB, never the whole image in memory."""
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    rows = b"\0" * (1 + 4 * width) * 64  # each row: filter byte 0, then the pixels
-    deflate = zlib.compressobj(1)
-    idat = b"".join(deflate.compress(rows) for _ in range(height // 64)) + deflate.flush()
+def zero_png(path: Path, width: int, height: int, colour: int = 6, level: int = 1,
+             interlace: int = 0) -> None:
+    """An all-zero 8-bit PNG (RGBA unless `colour` says otherwise) written through zlib a block at a
+    time: a few MB, never the whole image in memory. Interlaced, the passes are counted with ranges."""
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}[colour]
+    adam7 = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+    passes = adam7 if interlace else [(0, 0, 1, 1)]
+    left = 0  # each row: filter byte 0, then the pixels
+    for x0, y0, dx, dy in passes:
+        cols, rows = len(range(x0, width, dx)), len(range(y0, height, dy))
+        left += rows * (1 + cols * channels) if cols else 0
+    block = b"\0" * (1 << 24)
+    deflate = zlib.compressobj(level)
+    parts = []
+    while left:
+        parts.append(deflate.compress(block[: min(left, len(block))]))
+        left -= min(left, len(block))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, colour, 0, 0, interlace)
     with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
-                + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+        f.write(b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr)
+                + png_chunk(b"IDAT", b"".join(parts) + deflate.flush()) + png_chunk(b"IEND", b""))
 
 
-@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmHWM from /proc")
-def test_a_16384_square_rgba_png_needs_its_decoded_bytes_plus_300_mb(tmp_path):
-    path = tmp_path / "zeros.png"
-    zero_png(path, 16384, 16384)
-    # the child's own high-water mark (VmHWM), not ru_maxrss, which carries pytest's size over exec
-    code = ("import sys; from paintlr.image import load_image; a = load_image(sys.argv[1]); "
-            "print(a.shape, [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])")
+def load_in_child(path: Path) -> tuple[str, int]:
+    """load_image(path) in a fresh Python: what it gave (the shape, or the ImageError) and its peak
+    RSS in bytes: the child's own high-water mark (VmHWM), not ru_maxrss, which carries pytest's size
+    over exec."""
+    code = ("import sys; from paintlr.errors import ImageError\n"
+            "from paintlr.image import load_image\n"
+            "try: print(load_image(sys.argv[1]).shape)\n"
+            "except ImageError as exc: print('ImageError:', exc)\n"
+            "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
                           env=env, timeout=120, check=True)
-    shape, peak_kb = done.stdout.rsplit(maxsplit=1)
-    assert shape == "(256, 256, 3)"
+    said, peak_kb = done.stdout.splitlines()[-2:]
+    return said, int(peak_kb) * 1024
+
+
+needs_vmhwm = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmHWM from /proc")
+
+
+@needs_vmhwm
+def test_a_16384_square_rgba_png_needs_its_decoded_bytes_plus_300_mb(tmp_path):
+    path = tmp_path / "zeros.png"
+    zero_png(path, 16384, 16384)
+    said, peak = load_in_child(path)
+    assert said == "(256, 256, 3)"
     decoded = 16384 * 16384 * 4
-    assert int(peak_kb) * 1024 <= decoded + 300e6, f"peak RSS {int(peak_kb) / 1e3:.0f} MB"
+    assert peak <= decoded + 300e6, f"peak RSS {peak / 1e6:.0f} MB"
+
+
+@needs_vmhwm
+def test_a_png_claiming_far_more_than_it_holds_is_refused_before_decoding(tmp_path):
+    # 69 bytes claiming 1 x 2**28 RGB pixels, the zlib stream ending after 16 whole rows: Pillow took
+    # that for the end of the image, allocating 8 bytes of row pointers per row (2.1 GB), and paintlr
+    # shrank 268 million black pixels in 3 s
+    path = tmp_path / "claim.png"
+    path.write_bytes(png_bytes_claiming(1, image_mod.MAX_PIXELS))
+    said, peak = load_in_child(path)
+    assert said == (f"ImageError: {path}: truncated: the file holds far less image data than its header "
+                    "claims (12 compressed bytes for 1 x 268435456 pixels)")
+    assert peak <= 300e6, f"peak RSS {peak / 1e6:.0f} MB, with nothing decoded"
+
+
+@needs_vmhwm
+@pytest.mark.parametrize(("width", "height", "shape"), [(1, 1 << 22, (256, 1, 3)), (1 << 22, 1, (1, 256, 3))])
+def test_an_image_of_the_longest_side_needs_its_decoded_bytes_plus_300_mb(tmp_path, width, height, shape):
+    path = tmp_path / "line.png"
+    zero_png(path, width, height, colour=2, level=9)
+    said, peak = load_in_child(path)
+    assert said == str(shape)
+    assert peak <= width * height * 4 + 300e6, f"peak RSS {peak / 1e6:.0f} MB"  # RGB decodes to 4 bytes
+
+
+@pytest.mark.parametrize(("width", "height"), [(1, (1 << 22) + 1), ((1 << 22) + 1, 1), (1, 200_000_000)])
+def test_a_side_over_the_limit_is_refused_from_the_header(tmp_path, width, height):
+    # complete images, within MAX_PIXELS: Pillow alone would need 8 bytes per row (1.6 GB for 2e8 rows),
+    # or its PNG decoder two more rows' worth besides the image (600 MB for a 2e8 x 1 grey image)
+    path = tmp_path / "line.png"
+    zero_png(path, width, height, colour=0, level=9)
+    assert error_of(path) == (f"{path}: image too large: {width} x {height} pixels, a side over "
+                              "paintlr's limit of 4194304 pixels")
+
+
+@pytest.mark.parametrize(("width", "height"), [(21, 1000), (5, 100_000), (1, 16 * 1033)])
+def test_a_zlib_stream_ending_rows_early_is_refused_as_truncated(tmp_path, width, height):
+    # 64 bytes of zeros make whole rows at these widths (4, 16, 64 bytes a row): Pillow's decoder stops
+    # there without complaint, leaving the rest black
+    path = tmp_path / "claim.png"
+    path.write_bytes(png_bytes_claiming(width, height))
+    with Image.open(path) as im:
+        im.load()  # Pillow's quirk, which the check makes up for
+    assert error_of(path) == (f"{path}: truncated: the file holds far less image data than its header "
+                              f"claims (12 compressed bytes for {width} x {height} pixels)")
+
+
+def test_a_complete_png_is_never_refused_as_truncated(tmp_path):
+    # the most compressible PNGs, near DEFLATE's 1032:1 (zlib reaches 1028:1 on zeros), interlaced too
+    for interlace in (0, 1):
+        for width, height, colour in [(1024, 1024, 6), (1021, 1023, 0), (1, 16 * 1033, 2), (3, 5, 2)]:
+            path = tmp_path / f"z{interlace}-{width}x{height}.png"
+            zero_png(path, width, height, colour=colour, level=9, interlace=interlace)
+            a = load_image(path, size=None, background="black")  # RGBA: transparent
+            assert a.shape[:2] == (height, width) and not a.any()
+
+
+def inflated_idat(data: bytes) -> int:
+    """The bytes a PNG's IDAT chunks inflate to."""
+    idat, pos = b"", 8
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        idat += data[pos + 8:pos + 8 + length] if kind == b"IDAT" else b""
+        pos += 12 + length
+    return len(zlib.decompress(idat))
+
+
+@pytest.mark.parametrize(("width", "height"), [(1, 1), (7, 3), (33, 9)])
+def test_the_bytes_claimed_are_what_pillows_pngs_inflate_to(tmp_path, width, height):
+    # 1, 2, 4, 8 and 16 bits: grey, palettes of 4 and 16 colours, alpha, colour
+    images = [Image.new(mode, (width, height)) for mode in ("1", "L", "LA", "RGB", "RGBA", "I;16")]
+    for colours in (4, 16):
+        images.append(Image.new("P", (width, height)))
+        images[-1].putpalette(range(3 * colours))
+    depths = set()
+    for im in images:
+        path = tmp_path / "m.png"
+        im.save(path)
+        data = path.read_bytes()
+        depths.add(data[24])
+        assert image_mod._png_bytes_claimed(data[16:29], width, height) == inflated_idat(data), im.mode
+    assert depths == {1, 2, 4, 8, 16}
+
+
+@pytest.mark.parametrize(("pix_fmt", "width", "height"), [
+    ("rgb24", 1, 1), ("rgb24", 7, 3), ("gray", 33, 9), ("rgba", 1021, 5), ("gray", 5, 1021),
+    ("rgb48be", 9, 10), ("monob", 13, 11),
+])
+def test_the_bytes_claimed_are_what_interlaced_pngs_inflate_to(pix_fmt, width, height):
+    av = pytest.importorskip("av")  # FFmpeg's PNG encoder writes Adam7 (Pillow's does not)
+    codec = av.CodecContext.create("png", "w")
+    codec.width, codec.height, codec.pix_fmt = width, height, pix_fmt
+    codec.flags |= av.codec.context.Flags.interlaced_dct
+    codec.open()
+    data = b"".join(bytes(packet) for packet in codec.encode(av.VideoFrame(width, height, pix_fmt)))
+    assert data[28] == 1  # interlaced
+    assert image_mod._png_bytes_claimed(data[16:29], width, height) == inflated_idat(data)
 
 
 # --- warnings and C libraries' messages are held back ------------------------------------------
