@@ -535,13 +535,16 @@ def info(photo, size, background, **settings_) -> None:
     from .job import make_painting
     from .numerics import psnr
 
+    steps = _progress(3, False, unit="step", desc="design")  # the design's eigenvalues can take seconds
     painting, notes = make_painting(target, **settings_)
+    steps.update(1)
     for text in notes:
         _note(text)
     h, w, c = target.shape
     learning_rate, max_cost = painting.learning_rate, painting.max_cost
     head = [f"image          {one_line(photo)}: {w} x {h} = {w * h:,} pixels, {c} channel{'s' * (c > 1)}"]
     if settings_["model"] == "logistic":
+        steps.close()
         click.echo("\n".join([
             *head,
             f"model          logistic, a palette of {len(painting.palette)} colours from the photo"
@@ -552,6 +555,7 @@ def info(photo, size, background, **settings_) -> None:
             f"(logistic regression has no closed form; at most {painting.max_epochs:,} epochs)",
         ]))
         return
+    steps.set_description("best settings")
     model = painting.model
     lines = [
         *head,
@@ -566,7 +570,10 @@ def info(photo, size, background, **settings_) -> None:
         *_conditioning(painting, model.momentum if model.optimizer in ("momentum", "nesterov")
                        else settings.MOMENTUM),
     ]
+    steps.update(1)
+    steps.set_description("timing")
     f = forecast(painting)
+    steps.close()
     if f.unstable:
         lines.append(f"learning rate  {learning_rate:g}: at or above the limit, the cost explodes")
     elif f.method == NOT_PREDICTED:
