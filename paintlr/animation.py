@@ -795,32 +795,36 @@ class Outputs:
         self._shape: tuple[int, ...] | None = None
         self._count = 0
         self._state = "open"
-        try:
-            for name, kind in kinds:
-                ext = Path(name).suffix.lower()
-                if kind == "sequence":
-                    self._writers.append(_SequenceWriter(name, whole, quality))
-                    continue
-                name = final_name(name)
-                if kind == "still":
-                    self._writers.append(_StillWriter(name, whole, quality))
-                elif ext == ".gif":
-                    self._writers.append(_GifWriter(name, whole, dither, reference))
-                elif ext == ".webp":
-                    self._writers.append(_WebpWriter(name, whole, quality))
-                elif ext == ".html":
-                    self._writers.append(_PageWriter(name, fps, columns, page or {"title": Path(name).stem},
-                                                     quality))
-                elif ext in VIDEO:
-                    self._writers.append(_VideoWriter(name, fps, whole))
-                else:
-                    self._writers.append(_ApngWriter(name, whole))
-            if log is not None:
-                self._log = _LogWriter(os.fspath(log), columns)
-                self._writers.append(self._log)
-        except BaseException:
+        with _interrupts_held() as held:  # a signal while files open would leave one unknown to abort()
+            try:
+                for name, kind in kinds:
+                    ext = Path(name).suffix.lower()
+                    if kind == "sequence":
+                        self._writers.append(_SequenceWriter(name, whole, quality))
+                        continue
+                    name = final_name(name)
+                    if kind == "still":
+                        self._writers.append(_StillWriter(name, whole, quality))
+                    elif ext == ".gif":
+                        self._writers.append(_GifWriter(name, whole, dither, reference))
+                    elif ext == ".webp":
+                        self._writers.append(_WebpWriter(name, whole, quality))
+                    elif ext == ".html":
+                        shown = page or {"title": Path(name).stem}
+                        self._writers.append(_PageWriter(name, fps, columns, shown, quality))
+                    elif ext in VIDEO:
+                        self._writers.append(_VideoWriter(name, fps, whole))
+                    else:
+                        self._writers.append(_ApngWriter(name, whole))
+                if log is not None:
+                    self._log = _LogWriter(os.fspath(log), columns)
+                    self._writers.append(self._log)
+            except BaseException:
+                self.abort()
+                raise
+        if held:
             self.abort()
-            raise
+            _raise_held(held)
 
     @property
     def count(self) -> int:

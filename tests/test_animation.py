@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import stat
 import struct
 import tracemalloc
@@ -804,4 +805,22 @@ def test_outputs_committed_together_are_all_or_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(anim, "_save_still", full)  # the second set fails while the first is in place
     with pytest.raises(OutputError, match=r"b\.png"):
         commit_all(first.commit, second.commit)
+    assert listing(tmp_path) == set()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_the_outputs_open_leaves_no_file(tmp_path, monkeypatch, sig):
+    """The signal arrives inside a writer's setup, after its temporary file exists: it is held until
+    every writer is open, then the set is aborted (nothing left) and the signal raised."""
+    from paintlr.errors import Terminated
+
+    real = anim._Temp.__init__
+
+    def signalled(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        os.kill(os.getpid(), sig)
+
+    monkeypatch.setattr(anim._Temp, "__init__", signalled)
+    with pytest.raises(Terminated if sig == signal.SIGTERM else KeyboardInterrupt):
+        Outputs([tmp_path / "a.html", tmp_path / "a.gif"], log=tmp_path / "a.csv", columns=("cost",))
     assert listing(tmp_path) == set()
