@@ -675,7 +675,7 @@ def sweep(photo, size, background, output, learning_rates, optimizers, pairs, fe
 
     from .animation import Outputs
     from .job import sweep_painting
-    from .panels import compose_rows, score
+    from .panels import compose_rows, composed_size, score
     from .sweep import Sweep, sweep_runs
 
     if pairs and (optimizers or learning_rates):
@@ -685,13 +685,14 @@ def sweep(photo, size, background, output, learning_rates, optimizers, pairs, fe
                              n_features=n_features, sigma=sigma, seed=common["seed"], model=model)
     for text in notes:
         _note(text)
+    width, height = composed_size(len(runs), *target.shape[:2], scale)
+    _check_frames([output], width, height, "'--scale'")  # before any design is prepared
     preparing = _progress(len(runs), quiet, unit="run", desc="preparing")
     comparison = Sweep(target, runs, frames=frames, engine=engine, scale=scale,
                        painting=sweep_painting(model, palette, soft), on_run=lambda: preparing.update(1),
                        **common)
     preparing.close()
     reference = compose_rows(comparison.goal_panels(), scale)
-    _check_frames([output], reference.shape[1], reference.shape[0], "'--scale'")
     bar = _progress(comparison.end_epoch, quiet)
 
     def add(panels) -> list:

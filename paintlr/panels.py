@@ -9,6 +9,14 @@ from .image import to_uint8
 
 CAPTION_LINES = 3
 DIVERGED = (200, 30, 30)
+GAP = 4  # pixels between panels
+
+
+def composed_size(count: int, height: int, width: int, scale: int = 1) -> tuple[int, int]:
+    """(width, height) of `count` panels of height x width pixels composed side by side, captions
+    included: known before any panel is drawn, so a size no output can hold is refused first."""
+    line = _line_height(ImageFont.load_default())
+    return count * (width * scale + GAP) - GAP, height * scale + CAPTION_LINES * line + 6
 
 
 def compose(panels, scale: int = 1) -> np.ndarray:
@@ -16,9 +24,9 @@ def compose(panels, scale: int = 1) -> np.ndarray:
     font = ImageFont.load_default()
     line = _line_height(font)
     h, w = panels[0].frame.image.shape[:2]
+    canvas = Image.new("RGB", composed_size(len(panels), h, w, scale), "white")
     w, h = w * scale, h * scale
-    gap = 4
-    canvas = Image.new("RGB", (len(panels) * (w + gap) - gap, h + CAPTION_LINES * line + 6), "white")
+    gap = GAP
     draw = ImageDraw.Draw(canvas)
     for i, p in enumerate(panels):
         x = i * (w + gap)

@@ -1361,3 +1361,15 @@ def test_quality_sets_webp_jpeg_and_page_frames(workdir):
     assert np.array_equal(frame, lossless[0])  # PNG or lossless WebP: every pixel kept
     bad = invoke("learn", "big.png", "--quality", "0")
     assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2)
+
+
+def test_a_sweep_too_large_to_write_is_refused_before_preparing(workdir, monkeypatch):
+    import paintlr.sweep as sweep_mod
+
+    def never(*args, **kwargs):
+        raise AssertionError("the runs were prepared")
+
+    monkeypatch.setattr(sweep_mod.Sweep, "__init__", never)
+    Image.fromarray(colour_array(2, 300)).save(workdir / "wide.png")
+    result = invoke("sweep", "wide.png", "--scale", "64", "-o", "s.webp")
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)

@@ -115,3 +115,13 @@ def test_the_three_way_sweep_ends_fastest_with_optimal_momentum():
     done = {p.label.split(" lr")[0] + (" best" if "best" in p.label else ""): p.frame.epoch for p in last}
     assert all(p.status == "converged" for p in last)
     assert done["momentum best"] < done["gd best"] < done["gd"]
+
+
+def test_composed_size_is_the_size_of_a_sweep_frame():
+    from paintlr.panels import compose, composed_size
+
+    target = np.random.default_rng(1).random((7, 9, 3))
+    runs, _ = sweep_runs(target.shape)
+    panels = next(iter(Sweep(target, runs, frames=3, scale=3)))
+    frame = compose(panels, 3)
+    assert composed_size(len(panels), 7, 9, 3) == (frame.shape[1], frame.shape[0])
