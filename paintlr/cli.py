@@ -218,6 +218,12 @@ def optimizer_option(multiple: bool = False):
              + (" Repeatable. [default: gd]" if multiple else ""))
 
 
+def max_epochs_option(help: str):
+    """--max-epochs, from 1 to settings.EPOCHS_LIMIT, for every command that trains."""
+    return click.option("--max-epochs", type=click.IntRange(1, settings.EPOCHS_LIMIT), default=None,
+                        help=help)
+
+
 training_options = _options(
     click.option("--init", type=click.Choice(settings.INITS), default=settings.INITS[0],
                  show_default=True, help="Starting weights: black, flat mean colour, or noise."),
@@ -232,10 +238,8 @@ training_options = _options(
                  help=f"Stop when the cost falls below this. [default: {settings.DEFAULT_MAX_COST:g} (37 dB) "
                       f"for one-hot linear; {settings.OPTIMUM_MARGIN:g} x the least-squares optimum for "
                       "feature maps; a quarter of the colour-frequency entropy for logistic]"),
-    click.option("--max-epochs", type=click.IntRange(1, settings.EPOCHS_LIMIT), default=None,
-                 help="Stop here even if the cost is still above --max-cost. [default: "
-                      f"{settings.MAX_EPOCHS:,} for linear, {settings.LOGISTIC_MAX_EPOCHS:,} for "
-                      "logistic]"),
+    max_epochs_option(f"Stop here even if the cost is still above --max-cost. [default: "
+                      f"{settings.MAX_EPOCHS:,} for linear, {settings.LOGISTIC_MAX_EPOCHS:,} for logistic]"),
     click.option("--engine", type=click.Choice(settings.ENGINES), default=settings.ENGINES[0],
                  show_default=True, help="exact jumps in closed form (gd, momentum, nesterov); iterate runs "
                                          "every epoch."),
@@ -476,7 +480,7 @@ def learn(photo, outputs, size, background, fps, scale, output_size, render_size
     training = settings_["solver"] == "gd"
     linear = settings_["model"] == "linear"
     report = _LinearReport(painting) if linear else _PaletteReport()
-    plan = forecast(painting) if linear and training and not painting.unstable else None
+    plan = forecast(painting, engine_only=True) if linear and training and not painting.unstable else None
     _warn_if_costly(plan.seconds(painting.frames) if plan else None, outputs, width, height, painting.frames)
     bar = _progress(_epochs_known(painting, plan), quiet)
 
@@ -753,8 +757,7 @@ table_options = _options(
 @learning_rate_option(multiple=True, default="half the stable limit 2 / lambda_max", best=False)
 @click.option("--max-cost", type=POSITIVE, default=None,
               help="Stop below this cost. [default: once every parameter is within 1e-9 of least squares]")
-@click.option("--max-epochs", type=click.IntRange(1, settings.EPOCHS_LIMIT), default=None,
-              help=f"Stop here at the latest. [default: {settings.MAX_EPOCHS:,}]")
+@max_epochs_option(f"Stop here at the latest. [default: {settings.MAX_EPOCHS:,}]")
 @frames_option
 @fps_option
 @click.option("--at", "at_epochs", type=click.IntRange(min=0), multiple=True, metavar="EPOCH",
@@ -830,8 +833,7 @@ def fit(data, example, x_columns, y_column, outputs, degree, standardize, learni
 @learning_rate_option(default=f"{settings.LOGISTIC_RATE_FRACTION:g} of the stable limit", best=False)
 @click.option("--max-cost", type=POSITIVE, default=None,
               help="Stop below this cross-entropy. [default: none]")
-@click.option("--max-epochs", type=click.IntRange(1, settings.EPOCHS_LIMIT), default=None,
-              help=f"Stop here at the latest. [default: {settings.CLASSIFY_EPOCHS:,}]")
+@max_epochs_option(f"Stop here at the latest. [default: {settings.CLASSIFY_EPOCHS:,}]")
 @frames_option
 @fps_option
 @click.option("--predict", "point", default=None, metavar="X1,X2",

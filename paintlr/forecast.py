@@ -40,14 +40,16 @@ class Forecast:
         return self.seconds_per_epoch * self.epochs
 
 
-def forecast(painting: Painting) -> Forecast:
-    """Decide what can be said of `painting` before training, and measure its speed if it finishes."""
+def forecast(painting: Painting, engine_only: bool = False) -> Forecast:
+    """Decide what can be said of `painting` before training, and measure its speed if it finishes:
+    per iterated epoch and per exact frame, or with `engine_only` just what its own engine needs
+    (a run about to start skips timing the epochs its exact engine will not iterate)."""
     epochs, method = epochs_to_threshold(painting)
     if painting.unstable or epochs is None:
         return Forecast(painting.unstable, epochs, method)
     jumps = painting.has_closed_form and painting.model.engine != "iterate"
-    return Forecast(False, epochs, method, seconds_per_epoch(painting),
-                    seconds_per_jump(painting) if jumps else None)
+    per_epoch = None if jumps and engine_only else seconds_per_epoch(painting)
+    return Forecast(False, epochs, method, per_epoch, seconds_per_jump(painting) if jumps else None)
 
 
 def epochs_to_threshold(painting: Painting) -> tuple[int | None, str]:

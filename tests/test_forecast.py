@@ -47,3 +47,14 @@ def test_seconds_per_epoch_is_measured_without_touching_the_model():
     before = painting.model.get_params()
     assert seconds_per_epoch(painting) > 0
     np.testing.assert_array_equal(painting.model.get_params(), before)
+
+
+def test_a_run_about_to_start_times_only_its_own_engine(monkeypatch):
+    import paintlr.forecast as forecast_mod
+
+    def no_iterating(painting, epochs=3):
+        raise AssertionError("timed epochs the exact engine will not run")
+
+    monkeypatch.setattr(forecast_mod, "seconds_per_epoch", no_iterating)
+    plan = forecast_mod.forecast(Painting(TARGET, learning_rate=0.5), engine_only=True)
+    assert plan.seconds_per_frame > 0 and plan.seconds(10) == 10 * plan.seconds_per_frame
