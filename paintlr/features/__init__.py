@@ -1,0 +1,1 @@
+"""Feature maps of pixel coordinates (x, y) and polynomial features of tables."""

@@ -1,0 +1,1 @@
+"""Inputs: images and tables read, checked and brought to floats."""

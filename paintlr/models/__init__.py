@@ -1,0 +1,1 @@
+"""The estimators: the one descent loop, the optimizers, linear and logistic regression."""

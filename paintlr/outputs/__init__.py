@@ -1,0 +1,1 @@
+"""Writing frames: animations, stills, frame files, logs, the player page and video, all or nothing."""

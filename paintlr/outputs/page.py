@@ -1,0 +1,172 @@
+"""The player page: a run's frames, costs and settings in one self-contained HTML file.
+
+Plain HTML, CSS and JavaScript from paintlr/outputs/assets, with every frame inside as a data URI
+(PNG or WebP, whichever is smaller) and the log rows as JSON: no network request of any
+kind. A `live` description (the data of a closed form) lets the page compute the exact
+picture at any learning rate and epoch itself. `PageWriter` streams frames into a file as
+they come, so memory does not grow with their number; `notebook_html` wraps a page for
+Jupyter within an embedding budget.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+from functools import cache
+from importlib import resources
+from typing import BinaryIO
+
+import numpy as np
+from PIL import Image
+
+from ..render.pictures import drawer
+from ..settings import FPS, QUALITY
+
+NOTEBOOK_BUDGET = 10_000_000  # bytes a notebook display embeds at most (matplotlib's own limit is 20 MB)
+
+
+@cache
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def webp_options(quality: int | str) -> dict:
+    """Pillow's WebP options for a quality: 1 to 100 lossy, or "lossless" (every pixel kept)."""
+    return {"lossless": True} if quality == "lossless" else {"lossless": False, "quality": int(quality)}
+
+
+def encode_frame(frame: np.ndarray, quality: int | str = QUALITY) -> str:
+    """A uint8 frame (h, w[, c]) as a data URI: PNG or WebP at `quality` (1 to 100, or "lossless"),
+    whichever is smaller."""
+    im = Image.fromarray(frame[:, :, 0] if frame.ndim == 3 and frame.shape[2] == 1 else frame)
+    best = None
+    for fmt, options in (("PNG", {}), ("WEBP", {**webp_options(quality), "method": 4})):
+        buf = io.BytesIO()
+        im.save(buf, format=fmt, **options)
+        if best is None or buf.tell() < len(best[1]):
+            best = (fmt.lower(), buf.getvalue())
+    return f"data:image/{best[0]};base64,{base64.b64encode(best[1]).decode('ascii')}"
+
+
+def _script_json(value) -> str:
+    """JSON safe inside a <script> element: no '</' can close it early."""
+    text = json.dumps(value, separators=(",", ":"), allow_nan=False, default=_plain)
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def _plain(value):
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"cannot put {type(value).__name__} on a page")
+
+
+def _finite(value):
+    """A log value for JSON: infinities and NaN (a diverged run) become None, shown as gaps."""
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+class PageWriter:
+    """Writes one player page to a binary file: the head at once, each frame as it comes, the
+    rows and settings at `close()`.
+
+    `columns` name the values after the epoch in each row (as in the CSV log); a column
+    `cost` (or `cost (label)` for several runs) is plotted, `psnr_db` and `accuracy` are
+    shown in words. `live`, if given, is the closed form the page computes frames from.
+    """
+
+    def __init__(self, fp: BinaryIO, *, title: str, columns: Sequence[str], fps: float, command: str = "",
+                 live: dict | None = None, note: str = "", quality: int | str = QUALITY):
+        self.fp, self.quality = fp, quality
+        self.data = {"title": title, "columns": list(columns), "fps": fps, "command": command, "live": live,
+                     "note": note, "rows": []}
+        head = (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+                f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+                f"<title>{html.escape(title)}</title><style>{_asset('player.css')}</style></head>"
+                f"<body>\n{_asset('player.html')}<script>var paintlrFrames = [\n")
+        fp.write(head.encode(errors="backslashreplace"))  # a file name that is not UTF-8 still shows
+
+    def add(self, frame: np.ndarray, row: Sequence[float]) -> None:
+        """One frame (uint8) with its row: the epoch, then a value per column."""
+        if len(row) != 1 + len(self.data["columns"]):
+            raise ValueError(f"a page row needs the epoch and {len(self.data['columns'])} values, "
+                             f"not {row!r}")
+        self.fp.write(f'"{encode_frame(frame, self.quality)}",\n'.encode())
+        self.data["rows"] = [*self.data["rows"], [int(row[0]), *(_finite(v) for v in row[1:])]]
+
+    def close(self, summary: str = "") -> None:
+        """Write the rows, the summary and the player's script: the page is complete."""
+        data = dict(self.data, summary=summary)
+        self.fp.write((f"];</script>\n<script type=\"application/json\" id=\"paintlr-data\">"
+                       f"{_script_json(data)}</script>\n<script>{_asset('player.js')}</script>\n</body></html>\n")
+                      .encode(errors="backslashreplace"))
+
+
+def page_html(pictures: Iterable[tuple[np.ndarray, Sequence[float]]], *, summary: str = "",
+              **options) -> str:
+    """A whole page, in memory, from (uint8 frame, row) pairs; options as for PageWriter."""
+    buf = io.BytesIO()
+    writer = PageWriter(buf, **options)
+    for frame, row in pictures:
+        writer.add(frame, row)
+    writer.close(summary)
+    return buf.getvalue().decode()
+
+
+def notebook_html(pictures: Sequence[tuple[np.ndarray, Sequence[float]]], *, budget: int = NOTEBOOK_BUDGET,
+                  **options) -> str:
+    """The player for a Jupyter cell, as an iframe (its own ids and script), embedding at most
+    `budget` bytes: frames are shrunk, then thinned, until the page fits, and the player says so."""
+    pictures = list(pictures)
+    shrink, keep = 1.0, len(pictures)
+    while True:
+        chosen = _thinned(pictures, keep)
+        note = ""
+        if shrink < 1 or keep < len(pictures):
+            note = (f"Shrunk to fit a notebook's {budget / 1e6:g} MB: " +
+                    (f"frames at {shrink:.0%} of their size" if shrink < 1 else "") +
+                    (", " if shrink < 1 and keep < len(pictures) else "") +
+                    (f"{keep} of the {len(pictures)} frames" if keep < len(pictures) else "") +
+                    ". Write the page with paintlr's -o run.html for all of them.")
+        page = page_html(((_shrunk(f, shrink), row) for f, row in chosen), note=note, **options)
+        wrapped = (f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width: 100%; height: 760px; '
+                   'border: 0;" sandbox="allow-scripts"></iframe>')
+        if len(wrapped.encode()) <= budget or keep <= 2:
+            return wrapped
+        ratio = budget / len(wrapped.encode())
+        if shrink > 0.25:
+            shrink = max(0.25, shrink * math.sqrt(ratio) * 0.95)
+        else:
+            keep = max(2, int(keep * ratio * 0.95))
+
+
+def _thinned(items: list, keep: int) -> list:
+    """`keep` of the items, evenly spread, always with the first and the last."""
+    if keep >= len(items):
+        return items
+    return [items[i] for i in np.unique(np.linspace(0, len(items) - 1, keep).round().astype(int))]
+
+
+def _shrunk(frame: np.ndarray, factor: float) -> np.ndarray:
+    if factor >= 1:
+        return frame
+    h, w = frame.shape[:2]
+    im = Image.fromarray(frame[:, :, 0] if frame.ndim == 3 and frame.shape[2] == 1 else frame)
+    return np.asarray(im.resize((max(1, round(w * factor)), max(1, round(h * factor))),
+                                Image.Resampling.LANCZOS))
+
+
+def notebook_player(source) -> str:
+    """A run (a painting, sweep, fit or classification) as the player for a notebook cell: runs
+    it, draws every frame as the command line does, and embeds them within the budget."""
+    live = source.live()  # before the run, as the command line takes it
+    draw = drawer(source)
+    pictures = [(draw(item), source.log_row(item)) for item in source]
+    return notebook_html(pictures, title=f"paintlr: {type(source).__name__}", columns=source.log_columns(),
+                         fps=FPS, live=live)

@@ -1,0 +1,62 @@
+"""Draw sweep panels side by side, each captioned with its settings, epoch and cost."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from ..core.pixels import to_uint8
+
+CAPTION_LINES = 3
+DIVERGED = (200, 30, 30)
+GAP = 4  # pixels between panels
+
+
+def composed_size(count: int, height: int, width: int, scale: int = 1) -> tuple[int, int]:
+    """(width, height) of `count` panels of height x width pixels composed side by side, captions
+    included: known before any panel is drawn, so a size no output can hold is refused first."""
+    line = _line_height(ImageFont.load_default())
+    return count * (width * scale + GAP) - GAP, height * scale + CAPTION_LINES * line + 6
+
+
+def compose(panels, scale: int = 1) -> np.ndarray:
+    """One uint8 RGB image (h, w, 3): the panels in a row with a caption under each."""
+    font = ImageFont.load_default()
+    line = _line_height(font)
+    h, w = panels[0].frame.image.shape[:2]
+    canvas = Image.new("RGB", composed_size(len(panels), h, w, scale), "white")
+    w, h = w * scale, h * scale
+    gap = GAP
+    draw = ImageDraw.Draw(canvas)
+    for i, p in enumerate(panels):
+        x = i * (w + gap)
+        f = p.frame
+        if p.status == "diverged":
+            tile = Image.new("RGB", (w, h), DIVERGED)
+        else:
+            rgb = to_uint8(np.broadcast_to(f.image, (*f.image.shape[:2], 3)))
+            tile = Image.fromarray(rgb).resize((w, h), Image.Resampling.NEAREST)
+        canvas.paste(tile, (x, 0))
+        cost = "exploded" if p.status == "diverged" else f"cost {f.cost:.1e}, {score(f)}"
+        epoch = f"epoch {f.epoch:,}" + (" done" if p.status == "converged" else "")
+        if p.status == "diverged":
+            epoch = f"diverged by {f.epoch:,}"
+        for j, text in enumerate((p.label, epoch, cost)):
+            fill = DIVERGED if p.status == "diverged" and j else (0, 0, 0)
+            draw.text((x + 2, h + 3 + j * line), text, fill=fill, font=font)
+    return np.asarray(canvas)
+
+
+def score(frame) -> str:
+    """How close a frame is: its PSNR, or for a palette painting the share of pixels right."""
+    return f"{frame.psnr:.1f} dB" if frame.accuracy is None else f"{100 * frame.accuracy:.1f} % right"
+
+
+def compose_rows(rows: list[list], scale: int = 1) -> np.ndarray:
+    """Several rows of panels, each composed as by `compose`, one under the other."""
+    return np.concatenate([compose(panels, scale) for panels in rows])
+
+
+def _line_height(font) -> int:
+    box = font.getbbox("Ag")
+    return box[3] - box[1] + 4

@@ -1,0 +1,123 @@
+"""Every frame clock: which epochs of a run become frames.
+
+A run with a closed form is planned up front on its cost curve (`plan_frames`);
+one without draws a frame each time its cost crosses the next of a list of
+levels (`draw_as_cost_falls`); `burst_frames` is the seed's fixed bursts and
+`geometric_frames` a log-spaced clock for runs side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from ..core.numerics import first_epoch_below
+from ..errors import OptionError
+from ..models.training import TrainResult
+from ..settings import EPOCHS_LIMIT, MAX_FRAMES
+
+EARLY_SHARE = 6  # one frame in this many follows the quick early fall, the rest the picture emerging
+
+
+def epoch_budget(max_epochs: int | None, default: int) -> int:
+    """A run's max_epochs: `default` if None, else a whole number from 1 to EPOCHS_LIMIT."""
+    if max_epochs is None:
+        return default
+    if int(max_epochs) != max_epochs or not 1 <= max_epochs <= EPOCHS_LIMIT:
+        raise OptionError("max_epochs", f"max_epochs must be a whole number from 1 to {EPOCHS_LIMIT:.0e}, "
+                                        f"not {max_epochs!r}")
+    return int(max_epochs)
+
+
+def early_frames(steps: int) -> int:
+    """How many of `steps` frames go to the quick early fall (the mean colour, the bias)."""
+    return max(1, steps // EARLY_SHARE) if steps > 1 else 0
+
+
+def stop_epoch(cost: Callable[[int], float], max_cost: float, max_epochs: int) -> int:
+    """Where a run with a known, non-increasing cost curve stops: the first epoch below
+    max_cost, or max_epochs if it does not get there."""
+    end = first_epoch_below(cost, max_cost, max_epochs)
+    return max_epochs if end is None else end
+
+
+def plan_frames(cost: Callable[[int], float], frames: int, end: int,
+                detail_cost: Callable[[int], float] | None = None) -> list[int]:
+    """Epochs (after the initial frame, up to `end`) at which to draw about `frames` frames in all.
+
+    Frames split the fall of the RMS error (sqrt of the cost) into equal steps, so
+    each one changes the picture by about as much as the last. With `detail_cost`
+    (the error left once each channel's mean is right), most frames split that
+    instead and a few (`early_frames`) follow the whole cost: the average colour is
+    learned quickly and gets a few frames, the picture emerging gets the rest.
+    """
+    if end == 0:
+        return []
+    if detail_cost is None:
+        parts = [_even_rms_steps(cost, frames - 1, end)]
+    else:
+        early = early_frames(frames - 1)
+        parts = [_even_rms_steps(cost, early, end), _even_rms_steps(detail_cost, frames - 1 - early, end)]
+    if any(part is None for part in parts):
+        return geometric_frames(frames, end)
+    return sorted(set().union(*parts) | {end})
+
+
+def _even_rms_steps(cost: Callable[[int], float], steps: int, end: int) -> set[int] | None:
+    """Epochs where sqrt(cost) has fallen by 1, 2, ..., steps equal parts of its fall to `end`."""
+    start_rms, end_rms = np.sqrt(cost(0)), np.sqrt(cost(end))
+    if not (np.isfinite(start_rms) and np.isfinite(end_rms)) or end_rms >= start_rms:
+        return None
+    levels = np.linspace(start_rms, end_rms, steps + 1)[1:]
+    return {first_epoch_below(cost, level * level * (1 + 1e-12), end) or end for level in levels}
+
+
+def geometric_frames(frames: int, end: int) -> list[int]:
+    """Epochs spaced evenly on a log scale up to `end`: for runs whose cost cannot be predicted."""
+    return sorted({int(k) for k in np.geomspace(1, end, max(frames - 1, 1)).round()} | {end})
+
+
+def burst_frames(burst: int, end: int) -> range:
+    """Fixed bursts of `burst` epochs, as in the seed, up to the first multiple >= `end`."""
+    epochs = range(burst, end + burst, burst)
+    if len(epochs) > MAX_FRAMES:
+        raise OptionError("burst", f"--burst {burst} would make about {len(epochs):,} frames (the run "
+                                   f"needs {end:,} epochs); use a larger --burst")
+    return epochs
+
+
+def cost_levels(start: float, end: float, frames: int, floor: float | None = None) -> np.ndarray:
+    """Decreasing costs at which to draw frames, in equal steps from `start` to `end`.
+
+    With `floor`, the quick fall from `start` to `floor` (a bias-only model's cost)
+    gets `early_frames` of them and the rest go on from `floor` to `end`.
+    """
+    steps = max(frames - 1, 1)
+    if floor is None:
+        return np.linspace(start, end, steps + 1)[1:]
+    early = early_frames(steps)
+    top = float(np.clip(floor, end, start))
+    return np.concatenate([np.linspace(start, top, early + 1)[1:],
+                           np.linspace(top, end, steps - early + 1)[1:]])
+
+
+def draw_as_cost_falls(advance: Callable[[float | None, int], TrainResult], levels: np.ndarray | None,
+                       cap: Callable[[int], int], cost: float, max_cost: float,
+                       max_epochs: int) -> Iterator[tuple[int, TrainResult]]:
+    """The clock of a run without a closed form: yields (epoch, result) for each frame to draw.
+
+    `advance(level, epochs)` trains at most `epochs` epochs, stopping early once the
+    cost is below `level` (None: no level). A frame is due when the cost crosses the
+    next level below it, or after cap(epochs so far) epochs without one; the run
+    ends below max_cost or at max_epochs.
+    """
+    done = 0
+    while done < max_epochs and not cost < max_cost:
+        below = [] if levels is None else levels[levels < cost]
+        result = advance(float(below[0]) if len(below) else None, min(cap(done), max_epochs - done))
+        if result.epochs == 0:
+            return
+        done += result.epochs
+        cost = result.cost
+        yield done, result

@@ -1,0 +1,63 @@
+"""Frame: one picture of a run, the model's image after some epochs with its costs; and what
+every painting shares as a source of frames, its notebook display included."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..core.numerics import psnr
+from ..settings import MAX_FRAMES
+from .source import Playable
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The model's picture after `epoch` epochs: per-column costs, the image (h, w, c) as
+    floats, and for a classifier the share of samples it gets right."""
+
+    epoch: int
+    channel_costs: np.ndarray
+    image: np.ndarray
+    accuracy: float | None = None
+
+    @property
+    def cost(self) -> float:
+        return float(self.channel_costs.mean())
+
+    @property
+    def psnr(self) -> float:
+        """PSNR in dB of a least-squares frame (its cost is half the mean squared error)."""
+        return psnr(self.cost)
+
+
+class FrameSource(Playable):
+    """Base of the paintings: iterating yields at most MAX_FRAMES frames of `_frames()`.
+
+    `truncated` tells afterwards whether that cap cut a run short of its threshold.
+    A painting is `Playable`: in Jupyter it shows itself as paintlr's player.
+    """
+
+    max_cost: float
+    learning_rate: float
+    max_stable_learning_rate: float
+    truncated = False
+
+    @property
+    def unstable(self) -> bool:
+        """True if the learning rate is at or above the stable limit: the cost explodes."""
+        return self.learning_rate >= self.max_stable_learning_rate
+
+    def _frames(self) -> Iterator[Frame]:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[Frame]:
+        count = 0  # not enumerate(): its reused result tuple would hold the previous frame
+        for frame in itertools.islice(self._frames(), MAX_FRAMES):
+            count += 1
+            self.truncated = count == MAX_FRAMES and not frame.cost < self.max_cost
+            yield frame
+            del frame  # the next frame is computed without this one's image held here

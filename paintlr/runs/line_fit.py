@@ -1,0 +1,225 @@
+"""Linear regression on a table, frame by frame: the seed's line sliding into the points.
+
+Batch GD on a dense design has an exact closed form (`trajectories.EigenTrajectory`),
+so every frame, and the whole path on the error surface, is read off it at any epoch.
+No I/O and no drawing here: runs yield parameters and costs; `plots` draws them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..core.designs import Dense
+from ..core.numerics import first_epoch_below
+from ..errors import OptionError
+from ..features.polynomial import polynomial_features
+from ..models.optimizers import GradientDescent
+from ..settings import FRAMES, MAX_EPOCHS, MAX_FRAMES
+from .clock import epoch_budget, geometric_frames, plan_frames, stop_epoch
+from .source import Playable
+
+PARAMETER_TOLERANCE = 1e-9  # default stop: parameters this close to least squares, relative to 1 + |theta*|
+BLOWUP = 1e3  # a cost this many times its start counts as diverged, before it overflows
+PATH_SAMPLES = 400  # points of the error-surface path between frames (GD's path curves between them)
+MAX_LOGGED = 20  # parameters written to the log, beyond which only costs are
+
+
+@dataclass(frozen=True)
+class FitState:
+    """One run at one frame, in the original units: what `render.plots.FitFigure` draws."""
+
+    label: str  # e.g. "lr 0.05"; "" for a single run
+    epoch: int
+    theta: np.ndarray  # (p,) parameters, intercept first
+    cost: float  # J = (1/2m) sum of squared errors; inf once diverged
+    status: str  # "running", "converged" or "diverged"
+    history: tuple[np.ndarray, np.ndarray]  # (epochs, costs) of the frames so far
+    path: np.ndarray | None = None  # (k, 2) (intercept, slope) visited so far; two-parameter models only
+
+
+class LineFit:
+    """Batch gradient descent of y on polynomial features of x, in closed form at any epoch.
+
+    `standardize` runs GD on features scaled to zero mean and unit variance; every
+    parameter reported (`theta`, `best`) is in the original units. By default the run
+    stops once every parameter is within PARAMETER_TOLERANCE of the least-squares
+    answer (relative to 1 + |theta*|); `max_cost` stops it below that cost instead.
+    The default learning rate is the design's (half the stable limit, 1 / lambda_max).
+    """
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, *, x_names: Sequence[str], degree: int = 1,
+                 standardize: bool = False, learning_rate: float | None = None,
+                 max_cost: float | None = None, max_epochs: int | None = None):
+        self.degree, self.x_names = degree, list(x_names)
+        features, self.names = polynomial_features(x, degree, x_names)
+        self.scale_mean = features.mean(axis=0) if standardize else np.zeros(features.shape[1])
+        self.scale_std = features.std(axis=0) if standardize else np.ones(features.shape[1])
+        if np.any(self.scale_std == 0):
+            raise OptionError("standardize", "a feature is constant: it cannot be scaled")
+        self.design = Dense((features - self.scale_mean) / self.scale_std)
+        self.y = np.asarray(y, dtype=np.float64)[None, :]
+        self.max_stable_learning_rate = GradientDescent().max_stable_learning_rate(self.design)
+        if learning_rate is None:
+            learning_rate = self.design.default_learning_rate(self.max_stable_learning_rate)
+        self.learning_rate = float(learning_rate)
+        self.max_epochs = epoch_budget(max_epochs, MAX_EPOCHS)
+        start = np.zeros((1, self.design.n_features + 1))
+        self.trajectory = self.design.trajectory(start, self.y, self.learning_rate)
+        self.best = self._original(self.design.least_squares(self.y)[0])
+        self.optimal_cost = float(self.trajectory.optimum_cost()[0])
+        self.max_cost = None if max_cost is None else float(max_cost)
+        if self.max_cost is not None and not self.max_cost > self.optimal_cost:
+            raise OptionError("max_cost", f"{self.max_cost:g} is out of reach: the least-squares line has "
+                                          f"cost {self.optimal_cost:.6g}")
+        if self.unstable:
+            self.stop_epoch = None  # it diverges: see `diverges_at`
+        elif self.max_cost is not None:
+            self.stop_epoch = stop_epoch(self.cost, self.max_cost, self.max_epochs)
+        else:
+            tolerance = PARAMETER_TOLERANCE * (1 + np.linalg.norm(self.design.least_squares(self.y)))
+            self.stop_epoch = stop_epoch(self.distance2, tolerance**2, self.max_epochs)
+
+    @property
+    def unstable(self) -> bool:
+        """True if the learning rate is at or above 2 / lambda_max: the cost explodes."""
+        return self.learning_rate >= self.max_stable_learning_rate
+
+    def cost(self, k: int) -> float:
+        """J = (1 / 2m) sum of squared errors after k epochs."""
+        return float(self.trajectory.cost(k)[0])
+
+    def distance2(self, k: int) -> float:
+        """Squared distance of the parameters (as GD sees them) from least squares after k epochs."""
+        return float(self.trajectory.distance(k)[0]) ** 2
+
+    def theta(self, k: int) -> np.ndarray:
+        """Parameters after k epochs in the original units, intercept first."""
+        return self._original(self.trajectory.theta(k)[0])
+
+    def diverges_at(self, start_cost: float | None = None) -> int | None:
+        """The first epoch whose cost is BLOWUP times the start's or not finite; None if stable."""
+        if not self.unstable:
+            return None
+        limit = BLOWUP * (self.cost(0) if start_cost is None else start_cost)
+        return first_epoch_below(lambda k: -self.cost(k) if np.isfinite(self.cost(k)) else -np.inf,
+                                 -limit, self.max_epochs)
+
+    def predict(self, theta: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """The model with parameters `theta` (original units, intercept first) at raw inputs x (n, d)."""
+        features, _ = polynomial_features(np.asarray(x, dtype=np.float64).reshape(len(x), -1), self.degree,
+                                          self.x_names)
+        return theta[0] + features @ theta[1:]
+
+    def _original(self, theta: np.ndarray) -> np.ndarray:
+        """Parameters on the scaled features to the original units: w / std, b - sum(w mean / std)."""
+        w = theta[1:] / self.scale_std
+        return np.concatenate([[theta[0] - w @ self.scale_mean], w])
+
+
+class FitAnimation(Playable):
+    """One or several LineFits (one per learning rate) on a shared epoch clock.
+
+    One run: frames planned on its exact cost curve, each changing the line by a similar
+    amount. Several: a log-spaced clock up to where the slowest converging run stops; a
+    diverging run is marked at the first tick past its blow-up. Iterating yields one list
+    of FitStates per frame, which `pixels` draws (matplotlib, `plots.FitFigure`).
+    """
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, *, x_names: Sequence[str], y_name: str = "y",
+                 learning_rates: Sequence[float | None] = (None,), degree: int = 1, standardize: bool = False,
+                 max_cost: float | None = None, max_epochs: int | None = None, frames: int = FRAMES):
+        if not 2 <= frames <= MAX_FRAMES:
+            raise OptionError("frames", f"frames must be between 2 and {MAX_FRAMES}, got {frames}")
+        rates = list(learning_rates) or [None]
+        self.x, self.y, self.x_names, self.y_name = x, y, list(x_names), y_name
+        self.runs = [LineFit(x, y, x_names=x_names, degree=degree, standardize=standardize, learning_rate=lr,
+                             max_cost=max_cost, max_epochs=max_epochs) for lr in rates]
+        self.labels = [f"lr {r.learning_rate:.4g}" if len(rates) > 1 else "" for r in self.runs]
+        first = self.runs[0]
+        self.names, self.best, self.optimal_cost = ["intercept", *first.names], first.best, first.optimal_cost
+        self.two_parameters = len(self.best) == 2
+        self.ends = [r.stop_epoch if r.stop_epoch is not None else r.diverges_at() for r in self.runs]
+        finite_ends = [e for r, e in zip(self.runs, self.ends) if r.stop_epoch is not None]
+        self.end = max(finite_ends or [e for e in self.ends if e is not None] or [first.max_epochs])
+        if len(self.runs) == 1 and first.stop_epoch is not None:
+            # the cost is soon near its floor while the line still moves along the slow direction:
+            # most frames follow the parameters' distance to least squares, a few the cost
+            self.epochs = [0, *plan_frames(first.cost, frames, self.end, first.distance2)]
+        else:
+            self.epochs = [0, *geometric_frames(frames, max(self.end, 1))]
+
+    @property
+    def unstable(self) -> list[bool]:
+        return [r.unstable for r in self.runs]
+
+    def live(self) -> dict | None:
+        """For a line (intercept and slope) in one x: the data, the 2 x 2 Gram matrix GD sees and
+        the first run's settings, from which the player computes the line at any rate and epoch."""
+        run = self.runs[0]
+        if not (self.two_parameters and run.degree == 1 and len(self.x_names) == 1):
+            return None
+        y = run.y[0]
+        return {"kind": "line", "x": np.asarray(self.x, dtype=np.float64).ravel(), "y": y,
+                "names": [self.x_names[0], self.y_name], "gram": run.design.gram,
+                "c": run.design.moments(run.y)[0], "yy": float(y @ y / y.size), "start": [0.0, 0.0],
+                "mean": float(run.scale_mean[0]), "std": float(run.scale_std[0]),
+                "standardized": bool(run.scale_std[0] != 1 or run.scale_mean[0] != 0),
+                "rate": run.learning_rate, "maxStable": run.max_stable_learning_rate,
+                "epoch": int(self.ends[0] or 0), "best": self.best, "box": self.path_box()}
+
+    def __iter__(self) -> Iterator[list[FitState]]:
+        histories: list[list[tuple[int, float]]] = [[] for _ in self.runs]
+        done = [False] * len(self.runs)
+        last: list[FitState | None] = [None] * len(self.runs)
+        for tick in self.epochs:
+            row = []
+            for i, run in enumerate(self.runs):
+                if done[i]:
+                    row.append(last[i])
+                    continue
+                end = self.ends[i]
+                epoch = tick if end is None else min(tick, end)
+                diverged = run.unstable and end is not None and epoch >= end
+                cost = run.cost(epoch)
+                histories[i].append((epoch, cost))
+                status = "diverged" if diverged else "converged" if epoch == run.stop_epoch else "running"
+                done[i] = status != "running"
+                epochs, costs = (np.array(v) for v in zip(*histories[i], strict=True))
+                last[i] = FitState(self.labels[i], epoch, run.theta(epoch), cost, status, (epochs, costs),
+                                  self._path(run, epoch) if self.two_parameters and not diverged else None)
+                row.append(last[i])
+            yield row
+            if all(done):
+                return
+
+    def path_box(self) -> tuple[float, float, float, float] | None:
+        """(b_min, b_max, m_min, m_max) around every stable run's whole path and the optimum."""
+        if not self.two_parameters:
+            return None
+        points = np.concatenate([self._path(r, end) for r, end in zip(self.runs, self.ends, strict=True)
+                                 if not r.unstable and end is not None] + [self.best[None, :]])
+        lo, hi = points.min(axis=0), points.max(axis=0)
+        pad = 0.25 * np.maximum(hi - lo, 1e-3 * (1 + np.abs(hi)))
+        return lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1]
+
+    @staticmethod
+    def _path(run: LineFit, epoch: int) -> np.ndarray:
+        """(intercept, slope) after every epoch to 100, then on a log scale to `epoch`: GD's path."""
+        ks = np.unique(np.concatenate([np.arange(min(epoch, 100) + 1),
+                                       np.geomspace(1, max(epoch, 1), PATH_SAMPLES).round().astype(int)]))
+        return np.array([run.theta(int(k)) for k in ks if k <= epoch])
+
+    def log_columns(self) -> list[str]:
+        """CSV columns after the epoch: each run's cost and, up to MAX_LOGGED, its parameters."""
+        params = self.names if len(self.names) <= MAX_LOGGED else []
+        suffixes = [f" ({label})" if label else "" for label in self.labels]
+        return [name + suffix for suffix in suffixes for name in ["cost", *params]]
+
+    def log_row(self, ticks: list[FitState]) -> tuple:
+        values: list[float] = []
+        for t in ticks:
+            values += [t.cost, *(t.theta if len(self.names) <= MAX_LOGGED else [])]
+        return (max(t.epoch for t in ticks), *values)

@@ -1,0 +1,235 @@
+"""assets/player.js in a real headless Chromium: the page paintlr writes for -o run.html.
+
+Each page is written by the command line (or by paintlr.outputs.page for the notebook), loaded from
+file://, and driven as a user would; its live closed form is checked against paintlr's own
+frames in Python.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from conftest import REPO
+from PIL import Image
+
+from paintlr.cli.app import cli
+from paintlr.core.pixels import to_uint8
+from paintlr.io.image import load_image
+from paintlr.io.tabular import load_example
+from paintlr.runs.line_fit import FitAnimation
+from paintlr.runs.painting import Painting
+
+CHELSEA = REPO / "sample_images" / "chelsea.png"
+
+
+def run(*args: str) -> None:
+    result = CliRunner().invoke(cli, [*args, "-q"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+def live_pixels(page) -> np.ndarray:
+    """The live canvas as (h, w, 4) uint8, as the page drew it."""
+    data = page.evaluate("""() => { const c = document.getElementById('live-canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+        return [c.width, c.height, Array.from(d.data)]; }""")
+    w, h, values = data
+    return np.array(values, dtype=np.uint8).reshape(h, w, 4)
+
+
+def frame_at(page, rate: float, epoch: int) -> np.ndarray | None:
+    values = page.evaluate(f"(() => {{ const d = paintlr.frameAt({rate!r}, {epoch}); "
+                           f"return d && [d.width, d.height, Array.from(d.data)]; }})()")
+    if values is None:
+        return None
+    w, h, data = values
+    return np.array(data, dtype=np.uint8).reshape(h, w, 4)
+
+
+def python_frame(target: np.ndarray, rate: float, epoch: int, engine: str = "exact", init: str = "zeros"):
+    """paintlr's own frame after `epoch` epochs of batch GD at `rate`, as uint8 (h, w, c)."""
+    painting = Painting(target, learning_rate=rate, engine=engine, init=init, max_epochs=max(epoch, 1))
+    if engine == "iterate":
+        if epoch:
+            painting.advance(epoch)
+    else:
+        painting.model.set_params(painting.trajectory.theta(epoch).T)
+    return to_uint8(painting.picture())
+
+
+@pytest.fixture
+def chelsea_page(tmp_path, page):
+    run("learn", str(CHELSEA), "-o", str(tmp_path / "a.html"), "-o", str(tmp_path / "a.png"))
+    page.goto((tmp_path / "a.html").as_uri())
+    return page, tmp_path
+
+
+def test_the_learn_page_loads_offline_with_no_error_and_plays(chelsea_page):
+    page, _ = chelsea_page
+    assert page.evaluate("paintlr.current") == 0
+    first = page.get_attribute("#frame", "src")
+    page.keyboard.press("Space")  # play
+    page.wait_for_function("paintlr.current >= 3")
+    assert page.get_attribute("#frame", "src") != first
+    page.keyboard.press("Space")  # pause
+    held = page.evaluate("paintlr.current")
+    page.wait_for_timeout(200)
+    assert page.evaluate("paintlr.current") == held
+    assert page.console_errors == []
+    assert page.network_requests == []
+
+
+def test_scrubber_keys_and_the_curve_move_through_the_frames(chelsea_page):
+    page, _ = chelsea_page
+    count = page.evaluate("paintlr.run.rows.length")
+    page.fill("#scrubber", "1000")
+    assert page.evaluate("paintlr.current") == count - 1
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("paintlr.current") == count - 2
+    page.keyboard.press("Home")
+    assert page.evaluate("paintlr.current") == 0
+    assert "epoch 0" in page.text_content("#readout")
+    box = page.locator("#curve").bounding_box()
+    right = box["x"] + box["width"] * (480 - 14) / 480  # the plot's right edge: the canvas is 480 wide
+    page.mouse.click(right, box["y"] + box["height"] / 2)
+    assert page.evaluate("paintlr.current") == count - 1
+    assert "epoch 1,947,610" in page.text_content("#readout")
+    assert page.console_errors == []
+
+
+def test_the_sliders_at_the_runs_settings_show_its_final_frame(chelsea_page):
+    """The issue's check: rate 0.05 and epoch 1,947,610 give the run's final frame within 1/255."""
+    page, tmp_path = chelsea_page
+    page.fill("#learning-rate", "0.5")
+    page.fill("#epoch", "10")
+    page.fill("#learning-rate", "0.05")
+    page.fill("#epoch", "1947610")
+    final = np.asarray(Image.open(tmp_path / "a.png").convert("RGB"))
+    shown = live_pixels(page)
+    assert shown.shape[:2] == final.shape[:2]
+    assert np.abs(shown[:, :, :3].astype(int) - final).max() <= 1
+    assert "1,947,610" in page.text_content("#live-readout")
+    assert page.console_errors == []
+
+
+def test_frame_at_agrees_with_python_at_many_rates_and_epochs(chelsea_page):
+    page, _ = chelsea_page
+    target = load_image(CHELSEA)
+    cases = [(0.05, 0), (0.05, 3), (0.001, 10**9), (1.0, 5000), (1.9, 7), (1.99, 10**6), (0.3, 123457)]
+    for rate, epoch in cases:
+        expected = python_frame(target, rate, epoch)
+        got = frame_at(page, rate, epoch)
+        assert got is not None and got.shape == (*expected.shape[:2], 4)
+        assert np.abs(got[:, :, :3].astype(int) - expected).max() <= 1, (rate, epoch)
+        assert (got[:, :, 3] == 255).all()
+
+
+def test_frame_at_agrees_with_iterated_gradient_descent(page, tmp_path, photo):
+    """Against epochs actually run, from a flat mean-colour start, on a grey and a colour photo."""
+    grey = tmp_path / "grey.png"
+    Image.open(photo).convert("L").save(grey)
+    for path in (photo, grey):
+        out = tmp_path / f"{path.stem}.html"
+        run("learn", str(path), "--init", "mean", "-o", str(out))
+        page.goto(out.as_uri())
+        target = load_image(path)
+        for rate, epoch in [(0.05, 40), (1.5, 9), (1.97, 25)]:
+            expected = python_frame(target, rate, epoch, engine="iterate", init="mean")
+            got = frame_at(page, rate, epoch)
+            colour = np.broadcast_to(expected, (*expected.shape[:2], 3))
+            assert np.abs(got[:, :, :3].astype(int) - colour).max() <= 1
+
+
+def test_past_the_stable_limit_the_page_shows_divergence(chelsea_page):
+    page, _ = chelsea_page
+    limit = page.evaluate("paintlr.run.live.maxStable")
+    assert limit == pytest.approx(2 * 43520 / 43521)
+    page.fill("#epoch", "500")
+    page.fill("#learning-rate", repr(limit * 1.05))
+    assert page.is_visible(".alarm")
+    assert "Diverges" in page.text_content(".alarm")
+    assert frame_at(page, limit * 1.05, 500) is None
+    assert frame_at(page, limit, 500) is None  # at the limit the mean never settles
+    page.fill("#learning-rate", "0.5")
+    assert not page.is_visible(".alarm")
+
+
+def test_dragging_the_epoch_slider_moves_on_a_log_scale(chelsea_page):
+    page, _ = chelsea_page
+    page.locator("#epoch").scroll_into_view_if_needed()
+    box = page.locator("#epoch").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.click(box["x"] + box["width"] / 2, y)  # the middle of 0 .. 1e9 on log1p: about 31,600
+    middle = int(page.input_value("#epoch-value"))
+    assert 3_000 < middle < 300_000
+    page.mouse.click(box["x"] + box["width"] - 2, y)
+    assert int(page.input_value("#epoch-value")) > 5 * 10**8
+
+
+def test_runs_without_a_closed_form_get_the_recorded_frames_only(page, tmp_path, photo):
+    out = tmp_path / "sgd.html"
+    run("learn", str(photo), "--optimizer", "sgd", "--max-epochs", "30", "-o", str(out))
+    page.goto(out.as_uri())
+    assert page.evaluate("paintlr.frameAt") is None
+    assert not page.is_visible("#live")
+    assert page.evaluate("paintlr.run.rows.length") >= 2
+    assert page.console_errors == []
+
+
+def test_fit_page_computes_the_line_from_the_two_by_two_closed_form(page, tmp_path):
+    out = tmp_path / "points.html"
+    run("fit", "--example", "points", "-o", str(out))
+    page.goto(out.as_uri())
+    table = load_example("points")
+    fit = FitAnimation(table.x, table.y, x_names=table.x_names).runs[0]
+    for rate, epoch in [(fit.learning_rate, 0), (fit.learning_rate, 10), (0.01, 1000), (0.05, 10**9),
+                        (fit.learning_rate, int(fit.stop_epoch))]:
+        got = page.evaluate(f"paintlr.fitAt({rate!r}, {epoch})")
+        at_rate = FitAnimation(table.x, table.y, x_names=table.x_names, learning_rates=[rate]).runs[0]
+        theta = at_rate.theta(epoch)
+        assert got["intercept"] == pytest.approx(theta[0], rel=1e-9, abs=1e-12)
+        assert got["slope"] == pytest.approx(theta[1], rel=1e-9, abs=1e-12)
+    final = page.evaluate(f"paintlr.fitAt({fit.learning_rate!r}, {int(fit.stop_epoch)})")
+    assert final["intercept"] == pytest.approx(0.6, abs=1e-6)
+    assert final["slope"] == pytest.approx(0.8, abs=1e-6)
+    page.fill("#learning-rate", repr(fit.max_stable_learning_rate * 1.01))
+    assert page.is_visible(".alarm")
+    assert page.console_errors == []
+
+
+def test_fit_page_with_standardized_x_reports_original_units(page, tmp_path):
+    out = tmp_path / "points.html"
+    run("fit", "--example", "points", "--standardize", "-o", str(out))
+    page.goto(out.as_uri())
+    table = load_example("points")
+    fit = FitAnimation(table.x, table.y, x_names=table.x_names, standardize=True).runs[0]
+    got = page.evaluate(f"paintlr.fitAt({fit.learning_rate!r}, 7)")
+    assert [got["intercept"], got["slope"]] == pytest.approx(list(fit.theta(7)), rel=1e-9)
+    assert got["cost"] == pytest.approx(fit.cost(7), rel=1e-9)
+
+
+@pytest.mark.parametrize("command", [
+    ["classify", "--example", "admissions", "--frames", "6"],
+    ["sweep", "{photo}", "--frames", "5"],
+])
+def test_classify_and_sweep_pages_play_their_frames(page, tmp_path, photo, command):
+    out = tmp_path / "run.html"
+    run(*[c.format(photo=photo) for c in command], "-o", str(out))
+    page.goto(out.as_uri())
+    assert page.evaluate("paintlr.frameAt") is None
+    page.keyboard.press("End")
+    assert page.evaluate("paintlr.current") == page.evaluate("paintlr.run.rows.length") - 1
+    assert page.text_content("#command").startswith("paintlr " + command[0])
+    assert page.text_content("#summary")
+    assert page.console_errors == []
+    assert page.network_requests == []
+
+
+def test_notebook_display_runs_in_its_iframe(page, tmp_path, photo):
+    html = Painting(load_image(photo))._repr_html_()
+    (tmp_path / "cell.html").write_text(f"<!doctype html><html><body>{html}</body></html>")
+    page.goto((tmp_path / "cell.html").as_uri())
+    frame = page.frame_locator("iframe")
+    frame.locator("#learning-rate").wait_for()
+    assert frame.locator("#live").is_visible()
+    assert page.console_errors == []

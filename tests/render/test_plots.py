@@ -1,0 +1,291 @@
+"""plots: fit and classify states drawn into RGB frames with matplotlib, one figure reused for every frame."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+from paintlr.render.plots import MODEL, PATH, ClassifyFigure, FitFigure
+from paintlr.runs.classification import ClassifyState
+from paintlr.runs.line_fit import FitState
+
+X = np.arange(1.0, 6.0)[:, None]  # the seed notebook's five points: least squares b 0.6, m 0.8
+Y = np.array([1.0, 3, 3, 3, 5])
+BEST = np.array([0.6, 0.8])
+BOX = (-1.0, 2.0, -0.2, 1.6)
+SIZE = (960, 540)
+
+
+def predict(theta: np.ndarray, x: np.ndarray) -> np.ndarray:
+    return theta[0] + x @ theta[1:]
+
+
+def cost(theta: np.ndarray) -> float:
+    return float(0.5 * np.mean((predict(theta, X) - Y) ** 2))
+
+
+def fit_state(theta, label: str = "", epoch: int = 10, status: str = "running", path=True) -> FitState:
+    theta = np.asarray(theta, dtype=np.float64)
+    history = (np.array([0, 1, epoch]), np.array([5.5, 2.0, cost(theta)]))
+    trail = np.array([[0.0, 0.0], [0.2, 0.5], theta]) if path else None
+    return FitState(label, epoch, theta, cost(theta), status, history, trail)
+
+
+def fit_figure(labels=("",), surface=BOX, size=SIZE) -> FitFigure:
+    return FitFigure(X, Y, x_names=["x"], y_name="y", predict=predict, best=BEST, labels=list(labels),
+                     epochs=1000, cost_range=(0.16, 5.5), surface=surface, size=size)
+
+
+def axes_named(figure, xlabel: str):
+    (ax,) = [ax for ax in figure.figure.axes if ax.get_xlabel() == xlabel]
+    return ax
+
+
+def region(frame: np.ndarray, ax) -> tuple[np.ndarray, int, int]:
+    """The pixels inside an axes (a few pixels in from its frame), with their top-left corner (row, col)."""
+    box = ax.get_window_extent()
+    h = frame.shape[0]
+    top, bottom = int(h - box.y1) + 3, int(h - box.y0) - 3
+    left, right = int(box.x0) + 3, int(box.x1) - 3
+    return frame[top:bottom, left:right], top, left
+
+
+def near(frame: np.ndarray, colour: str, tolerance: int = 40) -> np.ndarray:
+    """Mask of pixels within `tolerance` (per channel) of a '#rrggbb' colour."""
+    rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+    return np.all(np.abs(frame.astype(int) - rgb) <= tolerance, axis=-1)
+
+
+def red(frame: np.ndarray) -> np.ndarray:
+    f = frame.astype(int)
+    return (f[..., 0] > 170) & (f[..., 1] < 80) & (f[..., 2] < 80)
+
+
+@pytest.fixture(scope="module")
+def single():
+    return fit_figure()
+
+
+def test_importing_plots_does_not_import_matplotlib():
+    code = ("import sys, paintlr.render.plots\n"
+            "loaded = [m for m in sys.modules if m.split('.')[0] == 'matplotlib']\n"
+            "assert not loaded, loaded\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_frames_are_rgb_bytes_of_the_requested_size(single):
+    frames = [single.draw([fit_state(theta)]) for theta in ([0.0, 0.0], [0.3, 0.9], BEST)]
+    for frame in frames:
+        assert frame.dtype == np.uint8 and frame.shape == (540, 960, 3)
+    odd = fit_figure(labels=["a", "b"], surface=None, size=(777, 433))
+    assert odd.draw([fit_state(BEST, "a"), fit_state([0, 0], "b")]).shape == (433, 777, 3)
+
+
+def test_the_same_state_draws_the_same_frame_and_another_state_another(single):
+    """The figure is reused: nothing of an earlier frame is left in a later one."""
+    a, b = fit_state([0.0, 0.2], epoch=3), fit_state(BEST, epoch=500, status="converged")
+    first, other, again = single.draw([a]), single.draw([b]), single.draw([a])
+    assert np.array_equal(first, again)
+    assert not np.array_equal(first, other)
+
+
+def test_the_model_line_is_drawn_where_theta_puts_it(single):
+    """A flat line y = c lies on the pixel row of c in the data axes, whichever c."""
+    ax = axes_named(single, "x")
+    for level in (1.5, 4.5):
+        frame = single.draw([fit_state([level, 0.0])])
+        pixels, top, _ = region(frame, ax)
+        rows, _ = np.nonzero(near(pixels, MODEL))
+        expected = single.figure.bbox.height - ax.transData.transform((3.0, level))[1]
+        assert rows.size > 200  # a line across the axes, not the legend's sample
+        assert abs(np.median(rows) + top - expected) <= 2
+
+
+def test_a_steeper_line_changes_the_data_axes_only_there(single):
+    ax = axes_named(single, "x")
+    flat, steep = single.draw([fit_state([3.0, 0.0])]), single.draw([fit_state([-1.0, 1.5])])
+    inside_flat, _, _ = region(flat, ax)
+    inside_steep, _, _ = region(steep, ax)
+    assert (near(inside_flat, MODEL) != near(inside_steep, MODEL)).sum() > 400
+
+
+def test_the_error_surface_shows_the_path_only_for_two_parameter_models(single):
+    surface = axes_named(single, "intercept b")
+    with_path = region(single.draw([fit_state([0.5, 0.7])]), surface)[0]
+    without = region(single.draw([fit_state([0.5, 0.7], path=False)]), surface)[0]
+    assert near(with_path, PATH).sum() > 50
+    assert near(without, PATH).sum() == 0
+
+    quadratic = FitFigure(X, Y, x_names=["x"], y_name="y", best=np.array([0.6, 0.8, 0.0]), labels=[""],
+                          predict=lambda t, x: t[0] + t[1] * x[:, 0] + t[2] * x[:, 0] ** 2,
+                          epochs=100, cost_range=(0.16, 5.5))
+    assert [ax.get_xlabel() for ax in quadratic.figure.axes] == ["x", "epoch"]
+    frame = quadratic.draw([FitState("", 5, np.array([1.0, 0.5, 0.01]), 0.3, "running",
+                                     (np.array([0, 5]), np.array([5.5, 0.3])))])
+    assert frame.shape == (540, 960, 3)
+    with pytest.raises(ValueError, match="two-parameter"):
+        FitFigure(X, Y, x_names=["x"], y_name="y", predict=lambda t, x: t[0] + t[1] * x[:, 0],
+                  best=np.zeros(3), labels=[""], epochs=10, cost_range=(0.1, 1), surface=BOX)
+
+
+def test_a_diverged_run_is_marked_red_and_drawn_without_warnings():
+    figure = fit_figure(labels=["lr 0.01", "lr 0.1", "lr 0.5"])
+    blown = FitState("lr 0.5", 37, np.array([np.inf, np.nan]), np.inf, "diverged",
+                     (np.array([0, 10, 37]), np.array([5.5, np.inf, np.nan])),
+                     np.array([[0.0, 0.0], [1e308, -1e308], [np.inf, np.nan]]))
+    huge = FitState("lr 0.5", 20, np.array([1e200, -1e200]), 1e300, "running",
+                    (np.array([0, 10, 20]), np.array([5.5, 1e150, 1e300])),
+                    np.array([[0.0, 0.0], [1e200, 1e100]]))
+    calm = [fit_state([0.3, 0.7], "lr 0.01"), fit_state(BEST, "lr 0.1")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        running = figure.draw([*calm, huge])
+        diverged = figure.draw([*calm, blown])
+    third = slice(2 * 960 // 3, None)
+    assert red(diverged[:, third]).sum() > red(running[:, third]).sum() + 2000
+    assert red(diverged[:, :2 * 960 // 3]).sum() == red(running[:, :2 * 960 // 3]).sum()
+    data = [ax for ax in figure.figure.axes if ax.get_xlabel() == "x"][2]
+    assert near(region(diverged, data)[0], MODEL).sum() == 0  # no model line left in the diverged panel
+    with pytest.raises(ValueError, match="3 states"):
+        figure.draw(calm)
+
+
+def test_several_x_columns_plot_predicted_against_actual():
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0, 10, (30, 2))
+    y = 2 + x @ [1.5, -0.5] + rng.normal(0, 0.3, 30)
+    best = np.linalg.lstsq(np.c_[np.ones(30), x], y, rcond=None)[0]
+    figure = FitFigure(x, y, x_names=["size", "rooms"], y_name="price", predict=predict, best=best,
+                       labels=[""], epochs=200, cost_range=(0.04, 50))
+    assert axes_named(figure, "actual price").get_ylabel() == "predicted price from size, rooms"
+    states = [FitState("", e, best * f, 1.0, "running", (np.array([0, e]), np.array([50.0, 1.0])))
+              for e, f in ((5, 0.3), (100, 1.0))]
+    early, late = (figure.draw([s]) for s in states)
+    ax = axes_named(figure, "actual price")
+    rows = [np.nonzero(near(region(frame, ax)[0], MODEL))[0] for frame in (early, late)]
+    assert rows[0].size > 100 and rows[1].size > 100
+    assert rows[0].mean() > rows[1].mean() + 40  # predictions at 0.3 of least squares' sit lower
+    blown = FitState("", 7, np.full(3, np.nan), np.nan, "diverged",
+                     (np.array([0, 7]), np.array([50.0, np.nan])))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert red(figure.draw([blown])).sum() > red(late).sum() + 2000
+    assert figure.still([(10, best * 0.5), (100, best)]).shape == (540, 960, 3)
+
+
+def test_still_draws_the_model_after_each_number_of_steps(single):
+    steps = single.still([(10, np.array([0.2, 0.9])), (100, np.array([0.45, 0.85])), (1000, BEST)])
+    fewer = single.still([(10, np.array([0.2, 0.9]))])
+    assert steps.shape == fewer.shape == (540, 960, 3)
+    assert not np.array_equal(steps, fewer)
+    # the animation's figure is untouched by a still
+    state = fit_state([0.1, 0.4])
+    assert np.array_equal(single.draw([state]), fit_figure().draw([state]))
+
+
+def exam_scores(n: int = 60, seed: int = 5):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(30, 100, (n, 2))
+    admitted = (x.sum(axis=1) + rng.normal(0, 10, n) > 130).astype(int)
+    xs, ys = np.linspace(25, 105, 80), np.linspace(25, 105, 70)
+    return x, admitted, (xs, ys)
+
+
+def logistic_scores(grid, w) -> np.ndarray:
+    gx, gy = np.meshgrid(*grid)
+    return 1 / (1 + np.exp(-(w[0] + w[1] * gx + w[2] * gy)))
+
+
+def classify_state(scores, epoch: int = 10, cost_value: float = 0.4) -> ClassifyState:
+    history = (np.array([0, epoch]), np.array([0.69, cost_value]))
+    return ClassifyState("", epoch, cost_value, 0.8, "running", history, scores)
+
+
+def test_classify_two_classes_shades_the_probability_and_moves_the_boundary():
+    x, admitted, grid = exam_scores()
+    figure = ClassifyFigure(x, admitted, classes=np.array([0, 1]), x_names=["exam 1", "exam 2"], grid=grid,
+                            epochs=1000, cost_range=(1e-3, 1.0))
+    ax = axes_named(figure, "exam 1")
+    assert ax.get_ylabel() == "exam 2"
+    names = [t.get_text() for a in figure.figure.axes if a.get_legend() for t in a.get_legend().get_texts()]
+    assert names[:2] == ["0", "1"]
+    low = figure.draw(classify_state(logistic_scores(grid, [-10.0, 0.1, 0.1])))  # boundary x1 + x2 = 100
+    high = figure.draw(classify_state(logistic_scores(grid, [-16.0, 0.1, 0.1]), epoch=100))  # x1 + x2 = 160
+    again = figure.draw(classify_state(logistic_scores(grid, [-10.0, 0.1, 0.1])))
+    assert frame_ok(low) and np.array_equal(low, again) and not np.array_equal(low, high)
+    artists = len(ax.get_children())
+    figure.draw(classify_state(logistic_scores(grid, [-13.0, 0.1, 0.1])))
+    assert len(ax.get_children()) == artists  # each frame's boundary replaces the last one's
+    # the boundary (dark pixels along x1 + x2 = c) sits where the scores put it
+    for frame, c in ((low, 100.0), (high, 160.0)):
+        pixels, top, left = region(frame, ax)
+        rows, cols = np.nonzero(pixels.max(axis=-1) < 60)
+        h = figure.figure.bbox.height
+        x1, x2 = ax.transData.inverted().transform(np.c_[cols + left, h - (rows + top)]).T
+        on_line = np.abs(x1 + x2 - c) < 2.5
+        assert on_line.sum() > 150
+    # P(1) = 0.9 everywhere shades the background in class 1's colour (orange), 0.1 in class 0's (blue)
+    orange = region(figure.draw(classify_state(np.full((70, 80), 0.9))), ax)[0].reshape(-1, 3).mean(axis=0)
+    blue = region(figure.draw(classify_state(np.full((70, 80), 0.1))), ax)[0].reshape(-1, 3).mean(axis=0)
+    assert orange[0] > orange[2] + 40 and blue[2] > blue[0] + 40
+
+
+def frame_ok(frame: np.ndarray) -> bool:
+    return frame.dtype == np.uint8 and frame.shape == (540, 960, 3)
+
+
+def test_classify_three_string_classes_one_vs_rest():
+    rng = np.random.default_rng(2)
+    species = np.array(["setosa", "versicolor", "virginica"])
+    centres = np.array([[1.5, 0.25], [4.3, 1.3], [5.5, 2.0]])
+    x = np.concatenate([rng.normal(c, 0.2, (20, 2)) for c in centres])
+    labels = np.repeat(species, 20)
+    grid = (np.linspace(0.8, 6.5, 60), np.linspace(-0.5, 2.8, 50))
+    figure = ClassifyFigure(x, labels, classes=species, x_names=["petal length", "petal width"], grid=grid,
+                            epochs=1000, cost_range=(1e-3, 1.0))
+    names = [t.get_text() for a in figure.figure.axes if a.get_legend() for t in a.get_legend().get_texts()]
+    assert names[:3] == ["setosa", "versicolor", "virginica"]
+    gx, gy = np.meshgrid(*grid)
+    scores = np.stack([1 / (1 + np.exp(-(w0 + w1 * gx + w2 * gy)))
+                       for w0, w1, w2 in ([6.0, -2.5, -2.5], [1.0, 0.2, -3.0], [-14.0, 1.2, 4.0])], axis=-1)
+    first = figure.draw(classify_state(scores, cost_value=0.5))
+    second = figure.draw(classify_state(scores[..., ::-1], epoch=200, cost_value=0.2))
+    assert frame_ok(first) and not np.array_equal(first, second)
+    assert np.array_equal(first, figure.draw(classify_state(scores, cost_value=0.5)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        blown = ClassifyState("", 9, np.nan, np.nan, "diverged", (np.array([0, 9]), np.array([0.69, np.inf])),
+                              np.full(scores.shape, np.nan))
+        assert red(figure.draw(blown)).sum() > red(first).sum() + 200
+    with pytest.raises(ValueError, match="shape"):
+        figure.draw(classify_state(scores[..., 0]))
+    # bands of x: each class most likely in its own, and its region tinted in its colour
+    band = np.digitize(grid[0], [2.7, 4.6])
+    ranked = np.where(band[None, :, None] == np.arange(3), 0.8, 0.1) * np.ones((50, 1, 1))
+    frame = figure.draw(classify_state(ranked))
+    ax = axes_named(figure, "petal length")
+    h = figure.figure.bbox.height
+    colours = []
+    for centre in (1.7, 3.6, 5.5):
+        column, row = ax.transData.transform((centre, 2.6))  # above the points
+        colours.append(frame[int(h - row) - 3:int(h - row) + 3, int(column) - 3:int(column) + 3]
+                       .reshape(-1, 3).mean(axis=0))
+    blue, orange, green = colours  # (r, g, b) of each band
+    assert blue[2] > blue[0] + 20 and orange[0] > orange[2] + 20 and green[1] > max(green[0], green[2]) + 15
+
+
+def test_states_from_the_fitting_module_draw():
+    """FitAnimation's ticks are FitStates field for field (the CLI passes FitState(**vars(tick)))."""
+    from paintlr.runs.line_fit import FitAnimation
+
+    animation = FitAnimation(X, Y, x_names=["x"], learning_rates=[0.05, 0.2, 0.5], frames=4)
+    figure = FitFigure(X, Y, x_names=["x"], y_name="y", predict=animation.runs[0].predict,
+                       best=animation.best, labels=animation.labels, epochs=max(animation.end, 1),
+                       cost_range=(animation.optimal_cost, max(r.cost(0) for r in animation.runs)),
+                       surface=animation.path_box())
+    frames = [figure.draw([FitState(**vars(t)) for t in ticks]) for ticks in animation]
+    assert len(frames) >= 2 and all(frame_ok(f) for f in frames)

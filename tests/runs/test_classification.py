@@ -1,0 +1,70 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+
+import paintlr
+from paintlr.errors import OptionError
+from paintlr.runs.classification import GRID, Classification
+
+ADMISSIONS = Path(paintlr.__file__).parent / "data" / "ex2data1.csv"
+
+
+def admissions():
+    table = np.loadtxt(ADMISSIONS, delimiter=",", skiprows=1)
+    return table[:, :2], table[:, 2].astype(int)
+
+
+def test_admissions_reproduce_the_known_answers():
+    x, y = admissions()
+    run = Classification(x, y, x_names=["exam1", "exam2"])
+    last = list(run)[-1]
+    assert last.cost == pytest.approx(0.2035, abs=5e-5) and last.accuracy == pytest.approx(0.89)
+    np.testing.assert_allclose(run.model.get_params(), [-25.161, 0.2062, 0.2015], atol=1e-3)
+    assert run.probabilities([45, 85])[1] == pytest.approx(0.776, abs=1e-3)
+
+
+def test_without_standardizing_plain_gd_crawls():
+    x, y = admissions()
+    last = list(Classification(x, y, x_names=["exam1", "exam2"], standardize=False))[-1]
+    assert last.cost > 0.5 and last.accuracy < 0.8
+
+
+def test_iris_one_vs_rest_agrees_with_scikit_learn():
+    iris = load_iris()
+    x, species = iris.data[:, 2:4], iris.target_names[iris.target]
+    run = Classification(x, species, x_names=["petal length", "petal width"], max_epochs=20_000)
+    ticks = list(run)
+    assert ticks[-1].scores.shape == (GRID, GRID, 3)
+    sk = OneVsRestClassifier(LogisticRegression(C=np.inf, max_iter=10_000)).fit(x, species)
+    assert np.mean(run.model.predict(run.features) == sk.predict(x)) >= 0.98
+
+
+def test_frames_are_planned_on_the_measured_cost_curve_and_the_cost_falls():
+    x, y = admissions()
+    ticks = list(Classification(x, y, x_names=["exam1", "exam2"], frames=20))
+    epochs = [t.epoch for t in ticks]
+    assert epochs[0] == 0 and epochs == sorted(set(epochs)) and len(ticks) <= 20
+    costs = [t.cost for t in ticks]
+    assert costs[0] == pytest.approx(np.log(2)) and costs[-1] < costs[1] < costs[0]
+    assert ticks[0].scores.shape == (GRID, GRID) and np.allclose(ticks[0].scores, 0.5)  # zero weights
+
+
+def test_degree_curves_the_boundary_and_fits_better():
+    rng = np.random.default_rng(4)
+    x = rng.uniform(-1, 1, (200, 2))
+    y = (x[:, 0] ** 2 + x[:, 1] ** 2 < 0.5).astype(int)  # a disc: no line separates it
+    flat = list(Classification(x, y, x_names=["a", "b"]))[-1]
+    curved = list(Classification(x, y, x_names=["a", "b"], degree=2))[-1]
+    assert curved.accuracy > 0.95 > flat.accuracy
+
+
+def test_two_inputs_and_two_classes_are_required():
+    x, y = admissions()
+    with pytest.raises(OptionError):
+        Classification(np.c_[x, x], y, x_names=["a", "b", "c", "d"])
+    with pytest.raises(OptionError):
+        Classification(x, np.zeros(len(y)), x_names=["a", "b"])

@@ -1,0 +1,68 @@
+import numpy as np
+import pytest
+
+from paintlr import settings
+from paintlr.core.designs import OneHot
+from paintlr.errors import OptionError
+from paintlr.runs.clock import burst_frames, cost_levels, geometric_frames, plan_frames, stop_epoch
+from paintlr.runs.painting import initial_params
+
+
+def trajectory_costs(n=4096, rate=0.05, seed=0):
+    y = np.random.default_rng(seed).random((3, n))
+    traj = OneHot(n).trajectory(initial_params(y, OneHot(n), "zeros", None), y, rate)
+    return (lambda k: float(traj.cost(k).mean())), (lambda k: float(traj.detail_cost(k).mean()))
+
+
+def test_plan_ends_at_threshold_with_about_the_requested_frames():
+    cost, detail = trajectory_costs()
+    epochs = plan_frames(cost, 60, stop_epoch(cost, 1e-4, 10**9), detail)
+    assert epochs == sorted(set(epochs)) and epochs[0] > 0
+    assert cost(epochs[-1]) < 1e-4 <= cost(epochs[-1] - 1)
+    assert 45 <= len(epochs) + 1 <= 60
+
+
+def test_plan_gives_even_visible_steps_in_the_picture():
+    cost, detail = trajectory_costs()
+    epochs = plan_frames(cost, 60, stop_epoch(cost, 1e-4, 10**9), detail)
+    rms = np.sqrt([detail(k) for k in epochs])
+    steps = -np.diff(rms)
+    assert np.all(steps > 0)
+    assert steps.max() < 3 * np.median(steps)  # no few big jumps then near-identical frames
+    whole = np.sqrt([cost(0), *[cost(k) for k in epochs]])
+    assert np.all(np.diff(whole) < 0)
+
+
+def test_plan_without_threshold_runs_to_max_epochs():
+    cost, _ = trajectory_costs()
+    epochs = plan_frames(cost, 10, stop_epoch(cost, 1e-12, 5000))
+    assert epochs[-1] == 5000 and len(epochs) <= 9
+
+
+def test_unpredictable_cost_falls_back_to_geometric_spacing():
+    epochs = plan_frames(lambda k: float("inf") if k else 1.0, 10, 10**6)
+    assert epochs == geometric_frames(10, 10**6)
+    assert epochs[0] == 1 and epochs[-1] == 10**6
+
+
+def test_burst_frames_are_fixed_steps_past_the_end():
+    assert list(burst_frames(100, 350)) == [100, 200, 300, 400]
+    assert list(burst_frames(100, 300)) == [100, 200, 300]
+
+
+def test_cost_levels_give_the_early_fall_a_sixth():
+    levels = cost_levels(0.69, 0.1, 13, floor=0.4)
+    assert len(levels) == 12 and levels[-1] == pytest.approx(0.1)
+    assert np.all(np.diff(levels) < 0) and levels[1] == pytest.approx(0.4)  # 12 // 6 = 2 to the floor
+    plain = cost_levels(1.0, 0.1, 10)
+    np.testing.assert_allclose(plain, np.linspace(1.0, 0.1, 10)[1:])
+
+
+def test_burst_frames_refuse_to_make_more_than_max_frames():
+    most = settings.MAX_FRAMES
+    assert len(burst_frames(1, most)) == most  # exactly the cap is allowed
+    assert len(burst_frames(7, 7 * most)) == most
+    for burst, end in ((1, most + 1), (7, 7 * most + 1), (1, 10**9)):
+        with pytest.raises(OptionError) as info:
+            burst_frames(burst, end)
+        assert info.value.option == "burst"

@@ -1,0 +1,121 @@
+from itertools import pairwise
+
+import numpy as np
+import pytest
+
+from paintlr import OneHot
+from paintlr.core.designs import Dense
+from paintlr.features.maps import FourierFeatures, PolynomialFeatures, XYFeatures
+from paintlr.runs.painting import Painting
+
+
+def target(h=24, w=32, c=3, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.random((h, w, c))
+
+
+def test_painting_reaches_threshold_in_about_the_requested_frames():
+    frames = list(Painting(target(), frames=30))
+    assert frames[0].epoch == 0 and np.all(frames[0].image == 0)  # zeros init: black
+    assert 20 <= len(frames) <= 30
+    assert frames[-1].cost < 1e-4 <= frames[-2].cost
+    assert frames[-1].psnr > 36.9
+    assert all(a.epoch < b.epoch for a, b in pairwise(frames))
+    assert all(a.cost > b.cost for a, b in pairwise(frames))
+    np.testing.assert_allclose(frames[-1].image, target(), atol=0.05)
+
+
+def test_iterate_engine_paints_the_same_frames_as_exact(monkeypatch):
+    exact = list(Painting(target(6, 5), frames=12, learning_rate=1.0, engine="exact"))
+
+    def no_closed_form(*args, **kwargs):
+        raise AssertionError("the iterate engine used the closed form")
+
+    monkeypatch.setattr("paintlr.models.linear.jump", no_closed_form)
+    monkeypatch.setattr(Painting, "_frames_in_closed_form", no_closed_form)
+    slow = list(Painting(target(6, 5), frames=12, learning_rate=1.0, engine="iterate"))
+    assert [f.epoch for f in exact] == [f.epoch for f in slow]
+    for a, b in zip(exact, slow):
+        np.testing.assert_allclose(a.image, b.image, atol=1e-10)
+
+
+def test_fixed_bursts_and_epoch_cap():
+    frames = list(Painting(target(), burst=1000, max_epochs=4500))
+    assert [f.epoch for f in frames] == [0, 1000, 2000, 3000, 4000, 4500]
+    assert frames[-1].cost > 1e-4
+
+
+@pytest.mark.parametrize("init", ["zeros", "mean", "random"])
+def test_inits(init):
+    t = target(8, 8, 1)
+    first = next(iter(Painting(t, init=init, seed=3)))
+    if init == "zeros":
+        assert np.all(first.image == 0)
+    elif init == "mean":
+        np.testing.assert_allclose(first.image, t.mean())
+    else:
+        again = next(iter(Painting(t, init=init, seed=3)))
+        np.testing.assert_array_equal(first.image, again.image)
+        assert first.image.std() > 0.2
+
+
+def test_grey_target_stays_one_channel():
+    frames = list(Painting(target(10, 12, 1), frames=5))
+    assert frames[-1].image.shape == (10, 12, 1) and frames[-1].channel_costs.shape == (1,)
+
+
+def gram_lambda_max(x: np.ndarray) -> float:
+    phi = np.c_[np.ones(len(x)), x]
+    return float(np.linalg.eigvalsh(phi.T @ phi / len(x))[-1])
+
+
+def feature_designs(h, w):
+    yield PolynomialFeatures(3, aspect=h / w).design(h, w)
+    yield FourierFeatures(16, sigma=2.0, seed=1).design(h, w)
+    yield XYFeatures().design(h, w)
+    yield Dense(np.random.default_rng(2).normal(size=(h * w, 4)) + 1.0)
+
+
+def test_default_learning_rate_of_a_feature_design_is_one_over_lambda_max():
+    """As the docstring says: half the stable limit 2 / lambda_max, lambda_max of [1, X]^T [1, X] / m."""
+    h, w = 6, 7
+    for design in feature_designs(h, w):
+        painting = Painting(target(h, w), design=design)
+        assert painting.learning_rate == pytest.approx(1 / gram_lambda_max(design.x), rel=1e-10), design
+        assert painting.max_stable_learning_rate == pytest.approx(2 * painting.learning_rate, rel=1e-12)
+        assert not painting.unstable
+
+
+def test_default_learning_rate_on_one_hot_samples_is_the_seeds():
+    assert Painting(target(6, 7)).learning_rate == 0.05
+    assert Painting(target(6, 7), design=OneHot(42)).learning_rate == 0.05
+    assert Painting(target(6, 7), learning_rate=0.7).learning_rate == 0.7
+
+
+MANY_FRAMES = [{"burst": 10}, {"burst": 10, "engine": "iterate"},
+               {"optimizer": "momentum", "burst": 10},
+               {"optimizer": "sgd", "learning_rate": 0.02, "seed": 0}]
+
+
+@pytest.mark.parametrize("options", MANY_FRAMES, ids=["burst", "burst iterate", "momentum", "sgd"])
+def test_frame_cap_stops_a_long_run_and_marks_it_truncated(monkeypatch, options):
+    """Each of these runs draws 10 to 300 frames; capped at 5, it yields 5 and says it was cut short."""
+    monkeypatch.setattr("paintlr.runs.frame.MAX_FRAMES", 5)
+    painting = Painting(target(8, 6), frames=5, **options)
+    frames = list(painting)
+    assert len(frames) == 5
+    assert frames[-1].cost >= painting.max_cost
+    assert painting.truncated is True
+
+
+def test_a_run_that_finishes_within_the_cap_is_not_truncated(monkeypatch):
+    monkeypatch.setattr("paintlr.runs.frame.MAX_FRAMES", 5)
+    painting = Painting(target(8, 6), frames=5)  # about 4 frames, the last below the threshold
+    frames = list(painting)
+    assert len(frames) <= 5 and frames[-1].cost < painting.max_cost
+    assert painting.truncated is False
+    bursts = Painting(target(8, 6), burst=1000, frames=2)  # epochs 0, 1000, 2000 and the stop, 2923
+    monkeypatch.setattr("paintlr.runs.frame.MAX_FRAMES", 4)  # exactly at the cap, yet done
+    frames = list(bursts)
+    assert len(frames) == 4 and frames[-1].cost < bursts.max_cost <= frames[-2].cost
+    assert bursts.truncated is False
