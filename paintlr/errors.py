@@ -57,3 +57,9 @@ class OptionError(PaintlrError, ValueError):
     def __init__(self, option: str, message: str):
         self.option = option
         super().__init__(message)
+
+
+def check_choice(option: str, value: object, choices: tuple[str, ...]) -> None:
+    """Refuse a setting that is not one of its choices, naming them: the one "must be one of" rule."""
+    if value not in choices:
+        raise OptionError(option, f"{option} must be one of {', '.join(choices)}, not {value!r}")

@@ -308,7 +308,7 @@ def _solver(ctx, param, value: str) -> str:
 
 
 def _check_output(path: str, source: str, hint: str, literal: bool = False) -> None:
-    from ..outputs.animation import check_output
+    from ..outputs import check_output
 
     try:
         check_output(path, source, literal=literal)
@@ -317,8 +317,7 @@ def _check_output(path: str, source: str, hint: str, literal: bool = False) -> N
 
 
 def _check_outputs(outputs: tuple[str, ...], photo: str, animation_only: bool = False) -> list[str]:
-    from ..outputs.animation import ANIMATIONS, output_kind
-    from ..outputs.video import VIDEO, require_av
+    from ..outputs import ANIMATIONS, VIDEO, output_kind, require_av
 
     hint = "'-o' / '--output'"
     for out in outputs:
@@ -341,7 +340,7 @@ def _check_log(log_path: str | None, photo: str) -> None:
 
 def _check_frames(outputs: list[str], width: int, height: int, hint: str) -> None:
     """Refuse frames larger than paintlr or a format writes, before any training."""
-    from ..outputs.animation import check_frame_size
+    from ..outputs import check_frame_size
 
     try:
         check_frame_size(outputs, width, height)
@@ -350,14 +349,14 @@ def _check_frames(outputs: list[str], width: int, height: int, hint: str) -> Non
 
 
 def _default_output(source: str, suffix: str) -> str:
-    from ..outputs.animation import default_output
+    from ..outputs import default_output
 
     return default_output(source, suffix)
 
 
 def _warn_if_costly(seconds: float | None, outputs: list[str], width: int, height: int, frames: int) -> None:
     """One warning line before a run whose training takes over a minute or whose files pass 100 MB."""
-    from ..outputs.animation import estimated_bytes
+    from ..outputs import estimated_bytes
 
     size = estimated_bytes(outputs, width, height, frames)
     if seconds is not None and seconds > 60:
@@ -464,7 +463,7 @@ def learn(photo, outputs, size, background, fps, scale, output_size, render_size
         output_size = output_size or render_size
 
     from ..core.pixels import to_uint8
-    from ..outputs.animation import Outputs, written_size
+    from ..outputs import Outputs, written_size
     from ..runs.forecast import forecast
     from ..runs.recipe import frame_scale, make_painting
 
@@ -677,7 +676,7 @@ def sweep(photo, size, background, output, learning_rates, optimizers, pairs, fe
     _check_outputs((output,), photo, animation_only=True)
     target = _load(photo, size, background)
 
-    from ..outputs.animation import Outputs
+    from ..outputs import Outputs
     from ..render.panels import compose_rows, composed_size, score
     from ..render.pictures import drawer
     from ..runs.recipe import sweep_painting
@@ -783,7 +782,7 @@ def fit(data, example, x_columns, y_column, outputs, degree, standardize, learni
     table = _table(data, example, x_columns, y_column, labels=False)
 
     from ..errors import DivergenceError
-    from ..outputs.animation import Outputs, commit_all, output_kind
+    from ..outputs import Outputs, commit_all, output_kind
     from ..render.pictures import fit_figure
     from ..runs.line_fit import FitAnimation
 
@@ -860,7 +859,7 @@ def classify(data, example, x_columns, y_column, outputs, degree, standardize, l
     at = _point(point)
     table = _table(data, example, x_columns, y_column, labels=True)
 
-    from ..outputs.animation import Outputs
+    from ..outputs import Outputs
     from ..render.pictures import drawer
     from ..runs.classification import Classification
 

@@ -22,6 +22,6 @@ class Playable:
     def _repr_html_(self) -> str:
         """The player for a notebook: runs the source and embeds its frames (within 10 MB). The one
         place a run reaches the outputs, lazily (tests/test_layering.py allows exactly this)."""
-        from ..outputs.page import notebook_player
+        from ..outputs import notebook_player
 
         return notebook_player(self)
