@@ -36,10 +36,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import DataError, display_path
+from ..errors import DataError, display_path, os_error_message
+from ..settings import EXAMPLES
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-EXAMPLES: dict[str, str] = {"points": "points.csv", "admissions": "ex2data1.csv", "iris": "iris.csv"}
+RENAMED = {"admissions": "ex2data1.csv"}  # bundled files not called NAME.csv (the course's name for this one)
 DELIMITERS = ",;\t"
 DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", None: "whitespace"}
 SAMPLE_LINES = 50  # non-blank lines shown to csv.Sniffer
@@ -61,10 +62,11 @@ class Table:
 
 
 def example_path(name: str) -> Path:
-    """The bundled file of example `name` (a key of EXAMPLES) in paintlr/data."""
+    """The bundled file of example `name` (one of settings.EXAMPLES) in paintlr/data: NAME.csv, or
+    the file RENAMED gives."""
     if name not in EXAMPLES:
         raise DataError(f"unknown example {name!r}: the examples are {', '.join(EXAMPLES)}")
-    return DATA / EXAMPLES[name]
+    return DATA / RENAMED.get(name, f"{name}.csv")
 
 
 def load_example(name: str, *, x: Sequence[str] = (), y: str | None = None, labels: bool = False) -> Table:
@@ -163,14 +165,8 @@ def _read_text(path: Path, src: str) -> str:
     """The file's text, or a DataError for a file that is missing, unreadable or not UTF-8 text."""
     try:
         raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise DataError(f"{src}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise DataError(f"{src}: is a directory, not a data file") from exc
-    except PermissionError as exc:
-        raise DataError(f"{src}: permission denied") from exc
     except OSError as exc:
-        raise DataError(f"{src}: cannot read the file ({display_path(exc.strerror or str(exc))})") from exc
+        raise DataError(os_error_message(src, exc, "a data file")) from exc
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise DataError(f"{src}: is UTF-16 (or UTF-32) text; save it as UTF-8")
     if b"\0" in raw:
