@@ -63,3 +63,17 @@ def check_choice(option: str, value: object, choices: tuple[str, ...]) -> None:
     """Refuse a setting that is not one of its choices, naming them: the one "must be one of" rule."""
     if value not in choices:
         raise OptionError(option, f"{option} must be one of {', '.join(choices)}, not {value!r}")
+
+
+def os_error_message(name: str, exc: OSError, kind: str) -> str:
+    """One line on an OSError met reading the input shown as `name` (a display_path), which
+    should have been `kind` ("an image", "a data file"): no such file, a directory, permission
+    denied, or what the system said."""
+    if isinstance(exc, FileNotFoundError):
+        return f"{name}: no such file"
+    if isinstance(exc, IsADirectoryError):
+        return f"{name}: is a directory, not {kind}"
+    if isinstance(exc, PermissionError):
+        return f"{name}: permission denied"
+    why = " ".join(str(exc.strerror or exc).split()) or type(exc).__name__
+    return f"{name}: cannot read the file ({display_path(why)})"

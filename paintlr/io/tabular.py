@@ -36,10 +36,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import DataError, display_path
+from ..errors import DataError, display_path, os_error_message
+from ..settings import EXAMPLES
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-EXAMPLES: dict[str, str] = {"points": "points.csv", "admissions": "ex2data1.csv", "iris": "iris.csv"}
+RENAMED = {"admissions": "ex2data1.csv"}  # bundled files not called NAME.csv (the course's name for this one)
 DELIMITERS = ",;\t"
 DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", None: "whitespace"}
 SAMPLE_LINES = 50  # non-blank lines shown to csv.Sniffer
@@ -61,10 +62,11 @@ class Table:
 
 
 def example_path(name: str) -> Path:
-    """The bundled file of example `name` (a key of EXAMPLES) in paintlr/data."""
+    """The bundled file of example `name` (one of settings.EXAMPLES) in paintlr/data: NAME.csv, or
+    the file RENAMED gives."""
     if name not in EXAMPLES:
         raise DataError(f"unknown example {name!r}: the examples are {', '.join(EXAMPLES)}")
-    return DATA / EXAMPLES[name]
+    return DATA / RENAMED.get(name, f"{name}.csv")
 
 
 def load_example(name: str, *, x: Sequence[str] = (), y: str | None = None, labels: bool = False) -> Table:
@@ -90,29 +92,10 @@ def load_table(source: str | PathLike, *, x: Sequence[str] = (), y: str | None =
 def _load(path: Path, src: str, x: Sequence[str], y: str | None, labels: bool) -> Table:
     x_specs = [x.strip()] if isinstance(x, str) else [str(s).strip() for s in x]
     y_spec = None if y is None else str(y).strip()
-    lines = LINE_BREAK.split(_read_text(path, src))
-    rows = [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
-    if not rows:
-        raise DataError(f"{src}: the file is empty")
-    delimiter = _delimiter([line for _, line in rows[:SAMPLE_LINES]])
-    table = [(number, _split(line, delimiter)) for number, line in rows]
-    first_row, first = table[0]
-    width = len(first)
-    if width < 2:
-        name = f" ({_show(first[0])})" if first[0] and _number(first[0]) is None else ""
-        raise DataError(f"{src}: row {first_row} has only one column{name}; a table needs an x column and a "
-                        f"y column (cells separated by commas, semicolons, tabs or spaces)")
-
-    header, names, x_cols, y_col = _columns(src, first, x_specs, y_spec, labels)
+    table, delimiter = _rows(path, src)
+    header, names, x_cols, y_col = _columns(src, table[0][1], x_specs, y_spec, labels)
     data = table[1:] if header else table
-    for number, cells in data:
-        if len(cells) != width:
-            raise DataError(f"{src}: row {number} has {len(cells)} cells, but row {first_row} has {width} "
-                            f"(cells separated by {DELIMITER_NAMES[delimiter]})")
-    if len(data) < 2:
-        where = f" (row {data[0][0]})" if data else ""
-        raise DataError(f"{src}: {len(data)} data row{'' if len(data) == 1 else 's'}{where}; "
-                        f"a table needs at least 2")
+    _check_rows(src, data, table[0], delimiter)
 
     def column(c: int) -> str:
         return f"column {names[c]!r}" if header else f"column {c}"
@@ -159,18 +142,43 @@ def _load(path: Path, src: str, x: Sequence[str], y: str | None, labels: bool) -
     return Table(x=xs, y=ys, x_names=[names[c] for c in x_cols], y_name=names[y_col], source=src)
 
 
+def _rows(path: Path, src: str) -> tuple[list[tuple[int, list[str]]], str | None]:
+    """The file's non-blank lines as (row number, cells), and the delimiter that split them;
+    refused if empty or if its first line has only one cell."""
+    lines = LINE_BREAK.split(_read_text(path, src))
+    rows = [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
+    if not rows:
+        raise DataError(f"{src}: the file is empty")
+    delimiter = _delimiter([line for _, line in rows[:SAMPLE_LINES]])
+    table = [(number, _split(line, delimiter)) for number, line in rows]
+    first_row, first = table[0]
+    if len(first) < 2:
+        name = f" ({_show(first[0])})" if first[0] and _number(first[0]) is None else ""
+        raise DataError(f"{src}: row {first_row} has only one column{name}; a table needs an x column and a "
+                        f"y column (cells separated by commas, semicolons, tabs or spaces)")
+    return table, delimiter
+
+
+def _check_rows(src: str, data: list[tuple[int, list[str]]], first: tuple[int, list[str]],
+                delimiter: str | None) -> None:
+    """Every data row as wide as the first row, and at least two of them."""
+    first_row, width = first[0], len(first[1])
+    for number, cells in data:
+        if len(cells) != width:
+            raise DataError(f"{src}: row {number} has {len(cells)} cells, but row {first_row} has {width} "
+                            f"(cells separated by {DELIMITER_NAMES[delimiter]})")
+    if len(data) < 2:
+        where = f" (row {data[0][0]})" if data else ""
+        raise DataError(f"{src}: {len(data)} data row{'' if len(data) == 1 else 's'}{where}; "
+                        f"a table needs at least 2")
+
+
 def _read_text(path: Path, src: str) -> str:
     """The file's text, or a DataError for a file that is missing, unreadable or not UTF-8 text."""
     try:
         raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise DataError(f"{src}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise DataError(f"{src}: is a directory, not a data file") from exc
-    except PermissionError as exc:
-        raise DataError(f"{src}: permission denied") from exc
     except OSError as exc:
-        raise DataError(f"{src}: cannot read the file ({display_path(exc.strerror or str(exc))})") from exc
+        raise DataError(os_error_message(src, exc, "a data file")) from exc
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise DataError(f"{src}: is UTF-16 (or UTF-32) text; save it as UTF-8")
     if b"\0" in raw:

@@ -17,8 +17,9 @@ from ..runs.classification import Classification
 from ..runs.frame import Frame, FrameSource
 from ..runs.line_fit import FitAnimation
 from ..runs.sweep import Sweep
+from .classify_figure import ClassifyFigure
+from .fit_figure import FitFigure
 from .panels import compose
-from .plots import ClassifyFigure, FitFigure
 
 Draw = Callable[[object], np.ndarray]
 

@@ -1,16 +1,15 @@
-"""plots: fit and classify states drawn into RGB frames with matplotlib, one figure reused for every frame."""
+"""fit_figure: fit states drawn into RGB frames with matplotlib, one figure reused for every frame."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import warnings
 
 import numpy as np
 import pytest
+from figure_pixels import axes_named, frame_ok, near, red, region
 
-from paintlr.render.plots import MODEL, PATH, ClassifyFigure, FitFigure
-from paintlr.runs.classification import ClassifyState
+from paintlr.render.canvas import MODEL
+from paintlr.render.fit_figure import PATH, FitFigure
 from paintlr.runs.line_fit import FitState
 
 X = np.arange(1.0, 6.0)[:, None]  # the seed notebook's five points: least squares b 0.6, m 0.8
@@ -40,41 +39,9 @@ def fit_figure(labels=("",), surface=BOX, size=SIZE) -> FitFigure:
                      epochs=1000, cost_range=(0.16, 5.5), surface=surface, size=size)
 
 
-def axes_named(figure, xlabel: str):
-    (ax,) = [ax for ax in figure.figure.axes if ax.get_xlabel() == xlabel]
-    return ax
-
-
-def region(frame: np.ndarray, ax) -> tuple[np.ndarray, int, int]:
-    """The pixels inside an axes (a few pixels in from its frame), with their top-left corner (row, col)."""
-    box = ax.get_window_extent()
-    h = frame.shape[0]
-    top, bottom = int(h - box.y1) + 3, int(h - box.y0) - 3
-    left, right = int(box.x0) + 3, int(box.x1) - 3
-    return frame[top:bottom, left:right], top, left
-
-
-def near(frame: np.ndarray, colour: str, tolerance: int = 40) -> np.ndarray:
-    """Mask of pixels within `tolerance` (per channel) of a '#rrggbb' colour."""
-    rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
-    return np.all(np.abs(frame.astype(int) - rgb) <= tolerance, axis=-1)
-
-
-def red(frame: np.ndarray) -> np.ndarray:
-    f = frame.astype(int)
-    return (f[..., 0] > 170) & (f[..., 1] < 80) & (f[..., 2] < 80)
-
-
 @pytest.fixture(scope="module")
 def single():
     return fit_figure()
-
-
-def test_importing_plots_does_not_import_matplotlib():
-    code = ("import sys, paintlr.render.plots\n"
-            "loaded = [m for m in sys.modules if m.split('.')[0] == 'matplotlib']\n"
-            "assert not loaded, loaded\n")
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_frames_are_rgb_bytes_of_the_requested_size(single):
@@ -185,97 +152,6 @@ def test_still_draws_the_model_after_each_number_of_steps(single):
     # the animation's figure is untouched by a still
     state = fit_state([0.1, 0.4])
     assert np.array_equal(single.draw([state]), fit_figure().draw([state]))
-
-
-def exam_scores(n: int = 60, seed: int = 5):
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(30, 100, (n, 2))
-    admitted = (x.sum(axis=1) + rng.normal(0, 10, n) > 130).astype(int)
-    xs, ys = np.linspace(25, 105, 80), np.linspace(25, 105, 70)
-    return x, admitted, (xs, ys)
-
-
-def logistic_scores(grid, w) -> np.ndarray:
-    gx, gy = np.meshgrid(*grid)
-    return 1 / (1 + np.exp(-(w[0] + w[1] * gx + w[2] * gy)))
-
-
-def classify_state(scores, epoch: int = 10, cost_value: float = 0.4) -> ClassifyState:
-    history = (np.array([0, epoch]), np.array([0.69, cost_value]))
-    return ClassifyState("", epoch, cost_value, 0.8, "running", history, scores)
-
-
-def test_classify_two_classes_shades_the_probability_and_moves_the_boundary():
-    x, admitted, grid = exam_scores()
-    figure = ClassifyFigure(x, admitted, classes=np.array([0, 1]), x_names=["exam 1", "exam 2"], grid=grid,
-                            epochs=1000, cost_range=(1e-3, 1.0))
-    ax = axes_named(figure, "exam 1")
-    assert ax.get_ylabel() == "exam 2"
-    names = [t.get_text() for a in figure.figure.axes if a.get_legend() for t in a.get_legend().get_texts()]
-    assert names[:2] == ["0", "1"]
-    low = figure.draw(classify_state(logistic_scores(grid, [-10.0, 0.1, 0.1])))  # boundary x1 + x2 = 100
-    high = figure.draw(classify_state(logistic_scores(grid, [-16.0, 0.1, 0.1]), epoch=100))  # x1 + x2 = 160
-    again = figure.draw(classify_state(logistic_scores(grid, [-10.0, 0.1, 0.1])))
-    assert frame_ok(low) and np.array_equal(low, again) and not np.array_equal(low, high)
-    artists = len(ax.get_children())
-    figure.draw(classify_state(logistic_scores(grid, [-13.0, 0.1, 0.1])))
-    assert len(ax.get_children()) == artists  # each frame's boundary replaces the last one's
-    # the boundary (dark pixels along x1 + x2 = c) sits where the scores put it
-    for frame, c in ((low, 100.0), (high, 160.0)):
-        pixels, top, left = region(frame, ax)
-        rows, cols = np.nonzero(pixels.max(axis=-1) < 60)
-        h = figure.figure.bbox.height
-        x1, x2 = ax.transData.inverted().transform(np.c_[cols + left, h - (rows + top)]).T
-        on_line = np.abs(x1 + x2 - c) < 2.5
-        assert on_line.sum() > 150
-    # P(1) = 0.9 everywhere shades the background in class 1's colour (orange), 0.1 in class 0's (blue)
-    orange = region(figure.draw(classify_state(np.full((70, 80), 0.9))), ax)[0].reshape(-1, 3).mean(axis=0)
-    blue = region(figure.draw(classify_state(np.full((70, 80), 0.1))), ax)[0].reshape(-1, 3).mean(axis=0)
-    assert orange[0] > orange[2] + 40 and blue[2] > blue[0] + 40
-
-
-def frame_ok(frame: np.ndarray) -> bool:
-    return frame.dtype == np.uint8 and frame.shape == (540, 960, 3)
-
-
-def test_classify_three_string_classes_one_vs_rest():
-    rng = np.random.default_rng(2)
-    species = np.array(["setosa", "versicolor", "virginica"])
-    centres = np.array([[1.5, 0.25], [4.3, 1.3], [5.5, 2.0]])
-    x = np.concatenate([rng.normal(c, 0.2, (20, 2)) for c in centres])
-    labels = np.repeat(species, 20)
-    grid = (np.linspace(0.8, 6.5, 60), np.linspace(-0.5, 2.8, 50))
-    figure = ClassifyFigure(x, labels, classes=species, x_names=["petal length", "petal width"], grid=grid,
-                            epochs=1000, cost_range=(1e-3, 1.0))
-    names = [t.get_text() for a in figure.figure.axes if a.get_legend() for t in a.get_legend().get_texts()]
-    assert names[:3] == ["setosa", "versicolor", "virginica"]
-    gx, gy = np.meshgrid(*grid)
-    scores = np.stack([1 / (1 + np.exp(-(w0 + w1 * gx + w2 * gy)))
-                       for w0, w1, w2 in ([6.0, -2.5, -2.5], [1.0, 0.2, -3.0], [-14.0, 1.2, 4.0])], axis=-1)
-    first = figure.draw(classify_state(scores, cost_value=0.5))
-    second = figure.draw(classify_state(scores[..., ::-1], epoch=200, cost_value=0.2))
-    assert frame_ok(first) and not np.array_equal(first, second)
-    assert np.array_equal(first, figure.draw(classify_state(scores, cost_value=0.5)))
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        blown = ClassifyState("", 9, np.nan, np.nan, "diverged", (np.array([0, 9]), np.array([0.69, np.inf])),
-                              np.full(scores.shape, np.nan))
-        assert red(figure.draw(blown)).sum() > red(first).sum() + 200
-    with pytest.raises(ValueError, match="shape"):
-        figure.draw(classify_state(scores[..., 0]))
-    # bands of x: each class most likely in its own, and its region tinted in its colour
-    band = np.digitize(grid[0], [2.7, 4.6])
-    ranked = np.where(band[None, :, None] == np.arange(3), 0.8, 0.1) * np.ones((50, 1, 1))
-    frame = figure.draw(classify_state(ranked))
-    ax = axes_named(figure, "petal length")
-    h = figure.figure.bbox.height
-    colours = []
-    for centre in (1.7, 3.6, 5.5):
-        column, row = ax.transData.transform((centre, 2.6))  # above the points
-        colours.append(frame[int(h - row) - 3:int(h - row) + 3, int(column) - 3:int(column) + 3]
-                       .reshape(-1, 3).mean(axis=0))
-    blue, orange, green = colours  # (r, g, b) of each band
-    assert blue[2] > blue[0] + 20 and orange[0] > orange[2] + 20 and green[1] > max(green[0], green[2]) + 15
 
 
 def test_states_from_the_fitting_module_draw():
