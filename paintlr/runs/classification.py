@@ -15,8 +15,8 @@ from ..core.designs import Dense
 from ..errors import DivergenceError, OptionError
 from ..features.polynomial import polynomial_features
 from ..models.logistic import LogisticRegressionModel, max_stable_learning_rate
-from ..settings import CLASSIFY_EPOCHS, FRAMES, LOGISTIC_RATE_FRACTION, MAX_FRAMES
-from .clock import epoch_budget, plan_frames, stop_epoch
+from ..settings import CLASSIFY_EPOCHS, FRAMES, LOGISTIC_RATE_FRACTION
+from .clock import check_frames, epoch_budget, plan_frames, stop_epoch
 from .source import Playable
 
 GRID = 160  # background samples along each axis
@@ -53,8 +53,7 @@ class Classification(Playable):
         if x.ndim != 2 or x.shape[1] != 2:
             columns = x.shape[1] if x.ndim == 2 else 1
             raise OptionError("x", f"classify draws two input columns, got {columns}")
-        if not 2 <= frames <= MAX_FRAMES:
-            raise OptionError("frames", f"frames must be between 2 and {MAX_FRAMES}, got {frames}")
+        check_frames(frames)
         labels = np.asarray(labels)
         if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
             labels = labels.astype(np.int64)  # 0/1 read from a file: shown as 0 and 1, not 0.0 and 1.0

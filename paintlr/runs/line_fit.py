@@ -13,16 +13,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.designs import Dense
-from ..core.numerics import first_epoch_below
 from ..errors import OptionError
 from ..features.polynomial import polynomial_features
 from ..models.optimizers import GradientDescent
-from ..settings import FRAMES, MAX_EPOCHS, MAX_FRAMES
-from .clock import epoch_budget, geometric_frames, plan_frames, stop_epoch
+from ..settings import FRAMES, MAX_EPOCHS
+from .clock import (
+    blowup_epoch,
+    check_frames,
+    epoch_budget,
+    geometric_frames,
+    plan_frames,
+    shared_end,
+    stop_epoch,
+)
 from .source import Playable
 
 PARAMETER_TOLERANCE = 1e-9  # default stop: parameters this close to least squares, relative to 1 + |theta*|
-BLOWUP = 1e3  # a cost this many times its start counts as diverged, before it overflows
 PATH_SAMPLES = 400  # points of the error-surface path between frames (GD's path curves between them)
 MAX_LOGGED = 20  # parameters written to the log, beyond which only costs are
 
@@ -100,12 +106,11 @@ class LineFit:
         return self._original(self.trajectory.theta(k)[0])
 
     def diverges_at(self, start_cost: float | None = None) -> int | None:
-        """The first epoch whose cost is BLOWUP times the start's or not finite; None if stable."""
+        """The first epoch whose cost has blown up (clock.blown_up: BLOWUP times the start's, or not
+        finite); None if stable."""
         if not self.unstable:
             return None
-        limit = BLOWUP * (self.cost(0) if start_cost is None else start_cost)
-        return first_epoch_below(lambda k: -self.cost(k) if np.isfinite(self.cost(k)) else -np.inf,
-                                 -limit, self.max_epochs)
+        return blowup_epoch(self.cost, self.cost(0) if start_cost is None else start_cost, self.max_epochs)
 
     def predict(self, theta: np.ndarray, x: np.ndarray) -> np.ndarray:
         """The model with parameters `theta` (original units, intercept first) at raw inputs x (n, d)."""
@@ -131,8 +136,7 @@ class FitAnimation(Playable):
     def __init__(self, x: np.ndarray, y: np.ndarray, *, x_names: Sequence[str], y_name: str = "y",
                  learning_rates: Sequence[float | None] = (None,), degree: int = 1, standardize: bool = False,
                  max_cost: float | None = None, max_epochs: int | None = None, frames: int = FRAMES):
-        if not 2 <= frames <= MAX_FRAMES:
-            raise OptionError("frames", f"frames must be between 2 and {MAX_FRAMES}, got {frames}")
+        check_frames(frames)
         rates = list(learning_rates) or [None]
         self.x, self.y, self.x_names, self.y_name = x, y, list(x_names), y_name
         self.runs = [LineFit(x, y, x_names=x_names, degree=degree, standardize=standardize, learning_rate=lr,
@@ -142,8 +146,8 @@ class FitAnimation(Playable):
         self.names, self.best, self.optimal_cost = ["intercept", *first.names], first.best, first.optimal_cost
         self.two_parameters = len(self.best) == 2
         self.ends = [r.stop_epoch if r.stop_epoch is not None else r.diverges_at() for r in self.runs]
-        finite_ends = [e for r, e in zip(self.runs, self.ends) if r.stop_epoch is not None]
-        self.end = max(finite_ends or [e for e in self.ends if e is not None] or [first.max_epochs])
+        # where the slowest stable run stops; if none is stable, where the last one blows up
+        self.end = shared_end([r.stop_epoch for r in self.runs], shared_end(self.ends, first.max_epochs))
         if len(self.runs) == 1 and first.stop_epoch is not None:
             # the cost is soon near its floor while the line still moves along the slow direction:
             # most frames follow the parameters' distance to least squares, a few the cost

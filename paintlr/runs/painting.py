@@ -23,12 +23,19 @@ from ..settings import (
     FRAMES,
     INITS,
     MAX_EPOCHS,
-    MAX_FRAMES,
     MOMENTUM,
     OPTIMUM_MARGIN,
     SOLVERS,
 )
-from .clock import burst_frames, cost_levels, draw_as_cost_falls, epoch_budget, plan_frames, stop_epoch
+from .clock import (
+    burst_frames,
+    check_frames,
+    cost_levels,
+    draw_as_cost_falls,
+    epoch_budget,
+    plan_frames,
+    stop_epoch,
+)
 from .frame import Frame, FrameSource
 
 
@@ -78,8 +85,7 @@ class Painting(FrameSource):
                 if ignored:
                     raise OptionError(option, "has no effect with the least-squares solver, which "
                                               "trains nothing")
-        if not 2 <= frames <= MAX_FRAMES:
-            raise OptionError("frames", f"frames must be between 2 and {MAX_FRAMES}, got {frames}")
+        check_frames(frames)
         self.shape = target.shape
         self.init, self.seed = init, seed  # the start, which forecasts for other settings rebuild
         h, w, c = target.shape
