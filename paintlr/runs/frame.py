@@ -11,7 +11,7 @@ import numpy as np
 
 from ..core.numerics import psnr
 from ..settings import MAX_FRAMES
-from .source import Playable
+from .source import Playable, Rated
 
 
 @dataclass(frozen=True)
@@ -34,22 +34,15 @@ class Frame:
         return psnr(self.cost)
 
 
-class FrameSource(Playable):
+class FrameSource(Playable, Rated):
     """Base of the paintings: iterating yields at most MAX_FRAMES frames of `_frames()`.
 
     `truncated` tells afterwards whether that cap cut a run short of its threshold.
-    A painting is `Playable`: in Jupyter it shows itself as paintlr's player.
+    A painting is `Playable`: in Jupyter it shows itself as paintlr's player; and `Rated`.
     """
 
     max_cost: float
-    learning_rate: float
-    max_stable_learning_rate: float
     truncated = False
-
-    @property
-    def unstable(self) -> bool:
-        """True if the learning rate is at or above the stable limit: the cost explodes."""
-        return self.learning_rate >= self.max_stable_learning_rate
 
     def _frames(self) -> Iterator[Frame]:
         raise NotImplementedError

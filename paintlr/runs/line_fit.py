@@ -16,6 +16,7 @@ from ..core.designs import Dense
 from ..errors import OptionError
 from ..features.polynomial import polynomial_features
 from ..models.optimizers import GradientDescent
+from ..models.rates import default_learning_rate
 from ..settings import FRAMES, MAX_EPOCHS
 from .clock import (
     blowup_epoch,
@@ -26,7 +27,7 @@ from .clock import (
     shared_end,
     stop_epoch,
 )
-from .source import Playable
+from .source import Playable, Rated
 
 PARAMETER_TOLERANCE = 1e-9  # default stop: parameters this close to least squares, relative to 1 + |theta*|
 PATH_SAMPLES = 400  # points of the error-surface path between frames (GD's path curves between them)
@@ -46,7 +47,7 @@ class FitState:
     path: np.ndarray | None = None  # (k, 2) (intercept, slope) visited so far; two-parameter models only
 
 
-class LineFit:
+class LineFit(Rated):
     """Batch gradient descent of y on polynomial features of x, in closed form at any epoch.
 
     `standardize` runs GD on features scaled to zero mean and unit variance; every
@@ -68,9 +69,7 @@ class LineFit:
         self.design = Dense((features - self.scale_mean) / self.scale_std)
         self.y = np.asarray(y, dtype=np.float64)[None, :]
         self.max_stable_learning_rate = GradientDescent().max_stable_learning_rate(self.design)
-        if learning_rate is None:
-            learning_rate = self.design.default_learning_rate(self.max_stable_learning_rate)
-        self.learning_rate = float(learning_rate)
+        self.learning_rate = default_learning_rate(learning_rate, self.max_stable_learning_rate, self.design)
         self.max_epochs = epoch_budget(max_epochs, MAX_EPOCHS)
         start = np.zeros((1, self.design.n_features + 1))
         self.trajectory = self.design.trajectory(start, self.y, self.learning_rate)
@@ -87,11 +86,6 @@ class LineFit:
         else:
             tolerance = PARAMETER_TOLERANCE * (1 + np.linalg.norm(self.design.least_squares(self.y)))
             self.stop_epoch = stop_epoch(self.distance2, tolerance**2, self.max_epochs)
-
-    @property
-    def unstable(self) -> bool:
-        """True if the learning rate is at or above 2 / lambda_max: the cost explodes."""
-        return self.learning_rate >= self.max_stable_learning_rate
 
     def cost(self, k: int) -> float:
         """J = (1 / 2m) sum of squared errors after k epochs."""

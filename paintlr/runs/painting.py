@@ -16,6 +16,7 @@ from ..core.pixels import as_image, to_uint8
 from ..errors import DivergenceError, OptionError
 from ..models.linear import LinearRegressionModel
 from ..models.optimizers import check_engine, make_optimizer
+from ..models.rates import default_learning_rate
 from ..models.training import TrainResult
 from ..settings import (
     BATCH_SIZE,
@@ -102,9 +103,7 @@ class Painting(FrameSource):
         self._theta = theta  # the model's own parameters, which closed-form frames overwrite
         self._start = (theta[:, 0].copy(), not np.any(theta[:, 1:]))  # bias, and whether it starts flat
         self.max_stable_learning_rate = opt.max_stable_learning_rate(self.design)
-        if learning_rate is None:
-            learning_rate = self.design.default_learning_rate(self.max_stable_learning_rate)
-        self.learning_rate = float(learning_rate)
+        self.learning_rate = default_learning_rate(learning_rate, self.max_stable_learning_rate, self.design)
 
         # the closed-form path from the start: batch GD's, or momentum's if that is the optimizer
         traj = opt.trajectory(self.design, theta, self.y, self.learning_rate) if opt.has_closed_form \

@@ -16,8 +16,9 @@ from ..core.numerics import log_loss, sigmoid
 from ..core.palette import nearest, quantize
 from ..errors import ImageError
 from ..models.logistic import LogisticRegressionModel, max_stable_learning_rate
+from ..models.rates import default_learning_rate
 from ..models.training import TrainResult
-from ..settings import DEFAULT_PALETTE, FRAMES, LOGISTIC_MAX_EPOCHS, LOGISTIC_RATE_FRACTION
+from ..settings import DEFAULT_PALETTE, FRAMES, LOGISTIC_MAX_EPOCHS
 from .clock import cost_levels, draw_as_cost_falls, epoch_budget
 from .frame import Frame, FrameSource
 
@@ -101,9 +102,8 @@ class PalettePainting(FrameSource):
                 f"the design has {self.design.n_samples} rows but the image {h * w} pixels"
             )
         self.max_stable_learning_rate = max_stable_learning_rate(self.design)
-        if learning_rate is None:
-            learning_rate = LOGISTIC_RATE_FRACTION * self.max_stable_learning_rate
-        self.learning_rate = float(learning_rate)
+        self.learning_rate = default_learning_rate(learning_rate, self.max_stable_learning_rate, self.design,
+                                                   "logistic")
         self.max_epochs = epoch_budget(max_epochs, LOGISTIC_MAX_EPOCHS)
         self.frames = frames
         self.burst = burst
