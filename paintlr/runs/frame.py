@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.numerics import psnr
+from ..models.training import TrainResult
 from ..settings import MAX_FRAMES
 from .source import Playable, Rated
 
@@ -45,6 +46,16 @@ class FrameSource(Playable, Rated):
     truncated = False
 
     def _frames(self) -> Iterator[Frame]:
+        raise NotImplementedError
+
+    def advance(self, epochs: int, level: float | None = None) -> TrainResult:
+        """Train on from the current state for at most `epochs` epochs, stopping below the
+        threshold or, with `level`, as soon as the cost is below that."""
+        due = None if level is None else (lambda _, cost: cost < level)
+        return self._train(epochs, log_every=1 if due else 0, on_log=due)
+
+    def _train(self, epochs: int, **logging) -> TrainResult:
+        """The model's own `train` for at most `epochs` epochs, with `log_every` and `on_log`."""
         raise NotImplementedError
 
     def __iter__(self) -> Iterator[Frame]:

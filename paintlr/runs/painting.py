@@ -13,7 +13,7 @@ import numpy as np
 
 from ..core.designs import Design, OneHot
 from ..core.pixels import as_image, to_uint8
-from ..errors import DivergenceError, OptionError
+from ..errors import DivergenceError, OptionError, check_choice
 from ..models.linear import LinearRegressionModel
 from ..models.optimizers import check_engine, make_optimizer
 from ..models.rates import default_learning_rate
@@ -76,8 +76,8 @@ class Painting(FrameSource):
         solver: str = "gd",
         render: Callable[[LinearRegressionModel], np.ndarray] | None = None,
     ):
-        _check_choice("init", init, INITS)
-        _check_choice("solver", solver, SOLVERS)
+        check_choice("init", init, INITS)
+        check_choice("solver", solver, SOLVERS)
         opt = make_optimizer(optimizer, batch_size=batch_size, momentum=momentum)
         check_engine(engine, opt)
         if solver == "lstsq":
@@ -196,12 +196,9 @@ class Painting(FrameSource):
                                                 self.max_epochs):
             yield self.frame(epoch, result.channel_costs)
 
-    def advance(self, epochs: int, level: float | None = None) -> TrainResult:
-        """Train on from the current state for at most `epochs` epochs, stopping below the
-        threshold or, with `level`, as soon as the cost is below that."""
-        due = None if level is None else (lambda _, cost: cost < level)
+    def _train(self, epochs: int, **logging) -> TrainResult:
         return self.model.train(self.design, self.y.T, learning_rate=self.learning_rate, epochs=epochs,
-                                max_cost=self.max_cost, log_every=1 if due else 0, on_log=due)
+                                max_cost=self.max_cost, **logging)
 
     def picture(self, model: LinearRegressionModel | None = None) -> np.ndarray:
         """The model's image (h, w, c) as floats, unclipped: drawn by `render` if given."""
@@ -248,8 +245,3 @@ def initial_params(y: np.ndarray, design: Design, init: str, seed: int | None) -
     elif init == "random":
         theta[:, 1:] = design.random_weights(np.random.default_rng(seed), c)
     return theta
-
-
-def _check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise OptionError(option, f"{option} must be one of {', '.join(choices)}, not {value!r}")

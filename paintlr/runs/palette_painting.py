@@ -138,14 +138,11 @@ class PalettePainting(FrameSource):
         self.model.set_params(np.zeros(shape), classes=self.classes)
         return np.atleast_1d(self.model.cost(self.design, self.labels, per_class=True))
 
-    def advance(self, epochs: int, level: float | None = None) -> TrainResult:
-        """Train on from the current state (zero weights at first) for at most `epochs` epochs,
-        stopping below the threshold or, with `level`, as soon as the cost is below that."""
+    def _train(self, epochs: int, **logging) -> TrainResult:
+        """From zero weights at first (the model's max_cost is the threshold)."""
         if self.model is None:
             self._start()
-        due = None if level is None else (lambda _, cost: cost < level)
-        return self.model.train(self.design, self.labels, epochs=epochs, log_every=1 if due else 0,
-                                on_log=due, classes=self.classes)
+        return self.model.train(self.design, self.labels, epochs=epochs, classes=self.classes, **logging)
 
     def _frames(self) -> Iterator[Frame]:
         """Train from zero weights, yielding the first frame and one per step of the falling cost."""
