@@ -13,6 +13,7 @@ from ..core.designs import Dense, Design, OneHot, as_design
 from ..core.numerics import label_signs, log_loss, sigmoid, softplus
 from .estimator import Estimator
 from .optimizers import GradientDescent
+from .standardise import Standardiser
 from .training import LogCallback, TrainResult, descend
 
 
@@ -239,16 +240,11 @@ def _train_grouped(theta: np.ndarray, shared: np.ndarray, codes: np.ndarray, loo
 def _train_standardized(design: Dense, theta: np.ndarray, codes: np.ndarray, loop: dict) -> TrainResult:
     """GD on (x - mean) / std, with theta converted in and out of the scaled units."""
     x = design.x.astype(np.float64)
-    mean = x.mean(axis=0)
-    std = x.std(axis=0)
-    std[std == 0] = 1.0
-    scaled = np.empty_like(theta)
-    scaled[:, 1:] = theta[:, 1:] * std
-    scaled[:, 0] = theta[:, 0] + theta[:, 1:] @ mean
-    run = _LogisticRun(Dense((x - mean) / std), scaled, _targets(codes, theta.shape[0]),
+    scaling = Standardiser.fit(x)
+    scaled = scaling.to_scaled(theta)
+    run = _LogisticRun(Dense(scaling.scale(x)), scaled, _targets(codes, theta.shape[0]),
                        loop["learning_rate"])
     try:
         return descend(run, **loop)
     finally:
-        theta[:, 1:] = scaled[:, 1:] / std
-        theta[:, 0] = scaled[:, 0] - theta[:, 1:] @ mean
+        theta[...] = scaling.to_original(scaled)

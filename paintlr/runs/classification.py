@@ -16,6 +16,7 @@ from ..errors import DivergenceError, OptionError
 from ..features.polynomial import polynomial_features
 from ..models.logistic import LogisticRegressionModel, max_stable_learning_rate
 from ..models.rates import default_learning_rate
+from ..models.standardise import Standardiser
 from ..settings import CLASSIFY_EPOCHS, FRAMES
 from .clock import check_frames, epoch_budget, plan_frames, stop_epoch
 from .source import Playable, Rated
@@ -63,11 +64,7 @@ class Classification(Playable, Rated):
         self.classes = np.unique(self.labels)
         if self.classes.size < 2:
             raise OptionError("y", "classify needs two or more classes")
-        seen = self.features
-        if standardize:
-            std = seen.std(axis=0)
-            seen = (seen - seen.mean(axis=0)) / np.where(std > 0, std, 1.0)
-        seen = Dense(seen)
+        seen = Dense(Standardiser.fit(self.features).scale(self.features) if standardize else self.features)
         self.max_stable_learning_rate = max_stable_learning_rate(seen)
         self.learning_rate = default_learning_rate(learning_rate, self.max_stable_learning_rate, seen,
                                                    "logistic")

@@ -17,6 +17,7 @@ from ..errors import OptionError
 from ..features.polynomial import polynomial_features
 from ..models.optimizers import GradientDescent
 from ..models.rates import default_learning_rate
+from ..models.standardise import Standardiser
 from ..settings import FRAMES, MAX_EPOCHS
 from .clock import (
     blowup_epoch,
@@ -62,18 +63,16 @@ class LineFit(Rated):
                  max_cost: float | None = None, max_epochs: int | None = None):
         self.degree, self.x_names = degree, list(x_names)
         features, self.names = polynomial_features(x, degree, x_names)
-        self.scale_mean = features.mean(axis=0) if standardize else np.zeros(features.shape[1])
-        self.scale_std = features.std(axis=0) if standardize else np.ones(features.shape[1])
-        if np.any(self.scale_std == 0):
-            raise OptionError("standardize", "a feature is constant: it cannot be scaled")
-        self.design = Dense((features - self.scale_mean) / self.scale_std)
+        self.scaling = Standardiser.fit(features, refuse_constant=True) if standardize \
+            else Standardiser.identity(features.shape[1])
+        self.design = Dense(self.scaling.scale(features))
         self.y = np.asarray(y, dtype=np.float64)[None, :]
         self.max_stable_learning_rate = GradientDescent().max_stable_learning_rate(self.design)
         self.learning_rate = default_learning_rate(learning_rate, self.max_stable_learning_rate, self.design)
         self.max_epochs = epoch_budget(max_epochs, MAX_EPOCHS)
         start = np.zeros((1, self.design.n_features + 1))
         self.trajectory = self.design.trajectory(start, self.y, self.learning_rate)
-        self.best = self._original(self.design.least_squares(self.y)[0])
+        self.best = self.scaling.to_original(self.design.least_squares(self.y)[0])
         self.optimal_cost = float(self.trajectory.optimum_cost()[0])
         self.max_cost = None if max_cost is None else float(max_cost)
         if self.max_cost is not None and not self.max_cost > self.optimal_cost:
@@ -97,7 +96,7 @@ class LineFit(Rated):
 
     def theta(self, k: int) -> np.ndarray:
         """Parameters after k epochs in the original units, intercept first."""
-        return self._original(self.trajectory.theta(k)[0])
+        return self.scaling.to_original(self.trajectory.theta(k)[0])
 
     def diverges_at(self, start_cost: float | None = None) -> int | None:
         """The first epoch whose cost has blown up (clock.blown_up: BLOWUP times the start's, or not
@@ -111,11 +110,6 @@ class LineFit(Rated):
         features, _ = polynomial_features(np.asarray(x, dtype=np.float64).reshape(len(x), -1), self.degree,
                                           self.x_names)
         return theta[0] + features @ theta[1:]
-
-    def _original(self, theta: np.ndarray) -> np.ndarray:
-        """Parameters on the scaled features to the original units: w / std, b - sum(w mean / std)."""
-        w = theta[1:] / self.scale_std
-        return np.concatenate([[theta[0] - w @ self.scale_mean], w])
 
 
 class FitAnimation(Playable):
@@ -163,8 +157,8 @@ class FitAnimation(Playable):
         return {"kind": "line", "x": np.asarray(self.x, dtype=np.float64).ravel(), "y": y,
                 "names": [self.x_names[0], self.y_name], "gram": run.design.gram,
                 "c": run.design.moments(run.y)[0], "yy": float(y @ y / y.size), "start": [0.0, 0.0],
-                "mean": float(run.scale_mean[0]), "std": float(run.scale_std[0]),
-                "standardized": bool(run.scale_std[0] != 1 or run.scale_mean[0] != 0),
+                "mean": float(run.scaling.mean[0]), "std": float(run.scaling.std[0]),
+                "standardized": bool(run.scaling.std[0] != 1 or run.scaling.mean[0] != 0),
                 "rate": run.learning_rate, "maxStable": run.max_stable_learning_rate,
                 "epoch": int(self.ends[0] or 0), "best": self.best, "box": self.path_box()}
 
