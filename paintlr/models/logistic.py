@@ -50,12 +50,16 @@ class LogisticRegressionModel(Estimator):
         return self._theta is not None and self._theta.shape[0] == 1
 
     def get_params(self) -> np.ndarray:
-        """A copy of the parameters, shape (d + 1,) binary or (d + 1, K), bias row first."""
+        """A copy of the parameters, shape (d + 1,) binary or (d + 1, K), bias row first.
+
+        The seed's meaning: the learned weights, not scikit-learn's hyperparameters (those are
+        attributes here, as `learning_rate`)."""
         theta = self._require_theta()
         return theta[0].copy() if self.binary else theta.T.copy()
 
     def set_params(self, params, classes=None) -> None:
-        """Set parameters (d + 1,) binary or (d + 1, K) one-vs-rest.
+        """Set parameters (d + 1,) binary or (d + 1, K) one-vs-rest: the learned weights (the
+        seed's meaning), not scikit-learn's hyperparameters.
 
         `classes` lists the classes in increasing order, one per column (two for a
         binary model, whose column gives the probability of the second); default 0, 1, ...
@@ -80,7 +84,8 @@ class LogisticRegressionModel(Estimator):
         return z[0] if self.binary else z.T
 
     def score(self, samples, *, normalize: bool = False) -> np.ndarray:
-        """Probabilities: P(classes_[1]) (m,) binary, or one column per class (m, K).
+        """Probabilities: P(classes_[1]) (m,) binary, or one column per class (m, K); the seed's
+        meaning, not scikit-learn's accuracy (see `predict_proba` for its probabilities).
 
         One-vs-rest columns are each class's own binary probability; normalize=True
         divides each row by its sum so the columns add up to one.

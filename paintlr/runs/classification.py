@@ -1,7 +1,8 @@
 """Logistic regression on a table, frame by frame: the decision boundary moving into place.
 
 Two classes: one logistic regression; more: one-vs-rest, one per class. No I/O and no
-drawing here: the run yields costs, accuracy and probabilities on a grid; `plots` draws them.
+drawing here: the run yields costs, accuracy and probabilities on a grid; `render.pictures`
+draws them (matplotlib, `render.plots.ClassifyFigure`).
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Batch GD on a dense design has an exact closed form (`trajectories.EigenTrajectory`),
 so every frame, and the whole path on the error surface, is read off it at any epoch.
-No I/O and no drawing here: runs yield parameters and costs; `plots` draws them.
+No I/O and no drawing here: runs yield parameters and costs; `render.pictures` draws them
+(matplotlib, `render.plots.FitFigure`).
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ class FitAnimation(Playable):
     One run: frames planned on its exact cost curve, each changing the line by a similar
     amount. Several: a log-spaced clock up to where the slowest converging run stops; a
     diverging run is marked at the first tick past its blow-up. Iterating yields one list
-    of FitStates per frame, which `pixels` draws (matplotlib, `plots.FitFigure`).
+    of FitStates per frame.
     """
 
     def __init__(self, x: np.ndarray, y: np.ndarray, *, x_names: Sequence[str], y_name: str = "y",

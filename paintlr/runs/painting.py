@@ -44,9 +44,10 @@ class Painting(FrameSource):
     """Train per-channel linear regression on `target` (h, w, c) and yield frames.
 
     `design` gives the samples for the h * w pixels (default: the seed's one-hot
-    design). For batch GD the frame epochs are planned up front from the
-    closed-form cost curve, the same for both engines; other optimizers draw a
-    frame whenever the error has fallen by another equal step. `burst` gives
+    design). For batch GD and momentum (heavy ball or Nesterov) the frame epochs
+    are planned up front from the closed-form cost curve, the same for both
+    engines; SGD, which has none, draws a frame whenever the error has fallen by
+    another equal step. `burst` gives
     fixed bursts of epochs instead, as in the seed. `render(model)` may draw the
     frames some other way, such as a feature model on a finer grid.
     `solver="lstsq"` trains nothing: its one frame is the least-squares optimum.
@@ -124,7 +125,8 @@ class Painting(FrameSource):
             return float(np.mean(traj.detail_envelope(k)))
 
         self.has_closed_form = opt.has_closed_form
-        # where batch GD stops (threshold or max_epochs); None when the optimizer has no closed form
+        # where the run stops (threshold or max_epochs), read off the closed form of batch GD or
+        # momentum; None for SGD, which has none
         self.stop_epoch = stop_epoch(cost, self.max_cost, self.max_epochs) if self.has_closed_form else None
         self.frame_epochs: list[int] | range | None = None  # planned frames; None: as the cost falls
         if solver == "lstsq":
