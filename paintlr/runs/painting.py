@@ -82,11 +82,8 @@ class Painting(FrameSource):
         opt = make_optimizer(optimizer, batch_size=batch_size, momentum=momentum)
         check_engine(engine, opt)
         if solver == "lstsq":
-            for option, ignored in (("optimizer", optimizer != "gd"), ("engine", engine == "iterate"),
-                                    ("burst", burst is not None)):
-                if ignored:
-                    raise OptionError(option, "has no effect with the least-squares solver, which "
-                                              "trains nothing")
+            _refuse_beside_lstsq(optimizer=optimizer != "gd", engine=engine == "iterate",
+                                 burst=burst is not None)
         check_frames(frames)
         self.shape = target.shape
         self.init, self.seed = init, seed  # the start, which forecasts for other settings rebuild
@@ -117,24 +114,28 @@ class Painting(FrameSource):
         if solver == "gd" and not self.max_cost > self.optimal_cost:
             raise OptionError("max_cost", f"{self.max_cost:g} is out of reach: the best this design "
                                           f"can do is cost {self.optimal_cost:.4g}")
+        self.has_closed_form = opt.has_closed_form
+        self._plan(burst)
+
+    def _plan(self, burst: int | None) -> None:
+        """Where the run stops and which epochs become frames, from the closed-form path if any."""
 
         def cost(k: int) -> float:  # momentum: a bound on every later cost, so never rising
-            return float(np.mean(traj.envelope(k)))
+            return float(np.mean(self.trajectory.envelope(k)))
 
         def detail_cost(k: int) -> float:
-            return float(np.mean(traj.detail_envelope(k)))
+            return float(np.mean(self.trajectory.detail_envelope(k)))
 
-        self.has_closed_form = opt.has_closed_form
         # where the run stops (threshold or max_epochs), read off the closed form of batch GD or
         # momentum; None for SGD, which has none
         self.stop_epoch = stop_epoch(cost, self.max_cost, self.max_epochs) if self.has_closed_form else None
         self.frame_epochs: list[int] | range | None = None  # planned frames; None: as the cost falls
-        if solver == "lstsq":
+        if self.solver == "lstsq":
             self.frame_epochs = []
         elif burst is not None:
             self.frame_epochs = burst_frames(burst, self.stop_epoch or self.max_epochs)
         elif self.has_closed_form:
-            self.frame_epochs = plan_frames(cost, frames, self.stop_epoch, detail_cost)
+            self.frame_epochs = plan_frames(cost, self.frames, self.stop_epoch, detail_cost)
 
     @property
     def optimal_cost(self) -> float:
@@ -247,3 +248,10 @@ def initial_params(y: np.ndarray, design: Design, init: str, seed: int | None) -
     elif init == "random":
         theta[:, 1:] = design.random_weights(np.random.default_rng(seed), c)
     return theta
+
+
+def _refuse_beside_lstsq(**ignored: bool) -> None:
+    """Refuse the first option that is set (True) but does nothing with the least-squares solver."""
+    for option, set_ in ignored.items():
+        if set_:
+            raise OptionError(option, "has no effect with the least-squares solver, which trains nothing")
