@@ -1,4 +1,4 @@
-"""The names and default values of paintlr's settings, each stated once.
+"""The names and default values of paintlr's settings: where the command line and the runs read them.
 
 numpy-free on purpose: the command line builds its flags from these without
 importing the numerics, so `paintlr --help` starts at once.

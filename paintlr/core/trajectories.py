@@ -15,8 +15,17 @@ from .numerics import one_minus_pow1m, pow1m, second_order_envelope, second_orde
 
 
 class _LastStep:
-    """velocity(k) for GD trajectories from theta(k): the step of epoch k (zero before the first), so
-    that heavy ball at beta = 0, which runs on GD's trajectory, can hand its state on like momentum."""
+    """What GD trajectories share: velocity(k) from theta(k), the step of epoch k (zero before the
+    first), so that heavy ball at beta = 0, which runs on GD's trajectory, can hand its state on like
+    momentum; and envelopes that are the costs themselves, since GD's never rise."""
+
+    def envelope(self, k: int) -> np.ndarray:
+        """A per-channel bound on the cost at every epoch from k on: GD's cost never rises, so itself."""
+        return self.cost(k)
+
+    def detail_envelope(self, k: int) -> np.ndarray:
+        """A per-channel bound on the detail cost from k on: for GD, the detail cost itself."""
+        return self.detail_cost(k)
 
     def velocity(self, k: int, out: np.ndarray | None = None) -> np.ndarray:
         step = self.theta(k, out=out)
@@ -62,14 +71,6 @@ class OneHotTrajectory(_LastStep):
         a, g = self._decay(k)
         with np.errstate(over="ignore", invalid="ignore"):
             return a * a * self.detail2 + g * g * self.mean2
-
-    def envelope(self, k: int) -> np.ndarray:
-        """A per-channel bound on the cost at every epoch from k on: GD's cost never rises, so itself."""
-        return self.cost(k)
-
-    def detail_envelope(self, k: int) -> np.ndarray:
-        """A per-channel bound on the detail cost from k on: for GD, the detail cost itself."""
-        return self.detail_cost(k)
 
     def distance(self, k: int) -> np.ndarray:
         """Per-channel distance |theta_k - theta*| to the optimum descent settles at (the minimum-norm
@@ -138,14 +139,6 @@ class EigenTrajectory(_LastStep):
     def cost(self, k: int) -> np.ndarray:
         """Per-channel cost after k epochs, in O(d)."""
         return self._cost_at(self._z(k))
-
-    def envelope(self, k: int) -> np.ndarray:
-        """A per-channel bound on the cost at every epoch from k on: GD's cost never rises, so itself."""
-        return self.cost(k)
-
-    def detail_envelope(self, k: int) -> np.ndarray:
-        """A per-channel bound on the detail cost from k on: for GD, the detail cost itself."""
-        return self.detail_cost(k)
 
     def optimum_cost(self) -> np.ndarray:
         """Per-channel cost of the least-squares optimum, where GD converges."""

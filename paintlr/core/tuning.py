@@ -80,12 +80,6 @@ def nesterov_best(lam_min: float, lam_max: float) -> Tuning:
     return Tuning(4.0 / (3.0 * lam_max + lam_min), (root - 2.0) / (root + 2.0), 1.0 - 2.0 / root)
 
 
-def epochs_to_reduce(factor: float, reduction: float) -> int:
-    """Epochs k with factor^k <= 1 / reduction: the rate-based count (a bound for GD; for momentum
-    the error also carries a factor linear in k at critical damping, see epochs_below)."""
-    return max(0, math.ceil(math.log(reduction) / -math.log(factor)))
-
-
 def epochs_below(trajectory, threshold: float, error: bool = False, hi: int = EPOCHS_LIMIT) -> int | None:
     """First epoch from which every channel's cost (error=True: distance to the optimum) stays below
     threshold, or None if that is not so by epoch hi. Bisects the trajectory's envelope, which

@@ -4,6 +4,11 @@ Hyperparameters are constructor arguments kept as attributes of the same name; `
 trains from scratch with them and returns the model; `train` (the seed's name)
 continues from the current parameters and takes any of them as a keyword to override
 for that call. Learned state ends in an underscore: coef_, intercept_, n_iter_.
+
+Three names keep the seed's meanings, not scikit-learn's: `get_params` and `set_params`
+read and write the learned parameters (the bias row and the weights), not the
+hyperparameters; `score` predicts (linear: the values, logistic: the probabilities), where
+scikit-learn's gives R^2 or the accuracy. Each model says so where it defines them.
 """
 
 from __future__ import annotations

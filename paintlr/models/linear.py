@@ -42,11 +42,15 @@ class LinearRegressionModel(Estimator):
         self._optimizer = None  # kept between calls: momentum's velocity carries over
 
     def get_params(self) -> np.ndarray:
-        """A copy of the parameters, shape (d + 1, k), bias row first (the seed's array)."""
+        """A copy of the parameters, shape (d + 1, k), bias row first (the seed's array).
+
+        The seed's meaning: the learned weights, not scikit-learn's hyperparameters (those are
+        attributes here, as `learning_rate`)."""
         return self._require_theta().T.copy()
 
     def set_params(self, params, *, copy: bool = True) -> None:
-        """Set the parameters from an array of shape (d + 1, k) or (d + 1,).
+        """Set the parameters from an array of shape (d + 1, k) or (d + 1,): the learned weights
+        (the seed's meaning), not scikit-learn's hyperparameters.
 
         copy=False shares a float64 array whose transpose is C-contiguous instead of
         copying it: a painting writes each frame's parameters into one buffer that way.
@@ -67,7 +71,7 @@ class LinearRegressionModel(Estimator):
         return pred[0] if self._vector else pred.T
 
     def score(self, samples) -> np.ndarray:
-        """The seed's name for `predict` (not scikit-learn's R^2)."""
+        """The seed's name for `predict`: predictions (m, k), not scikit-learn's R^2."""
         return self.predict(samples)
 
     def cost(self, samples, labels, *, per_channel: bool = False) -> float | np.ndarray:

@@ -13,6 +13,7 @@ from ..core.designs import Dense, Design, OneHot, as_design
 from ..core.numerics import label_signs, log_loss, sigmoid, softplus
 from .estimator import Estimator
 from .optimizers import GradientDescent
+from .standardise import Standardiser
 from .training import LogCallback, TrainResult, descend
 
 
@@ -49,12 +50,16 @@ class LogisticRegressionModel(Estimator):
         return self._theta is not None and self._theta.shape[0] == 1
 
     def get_params(self) -> np.ndarray:
-        """A copy of the parameters, shape (d + 1,) binary or (d + 1, K), bias row first."""
+        """A copy of the parameters, shape (d + 1,) binary or (d + 1, K), bias row first.
+
+        The seed's meaning: the learned weights, not scikit-learn's hyperparameters (those are
+        attributes here, as `learning_rate`)."""
         theta = self._require_theta()
         return theta[0].copy() if self.binary else theta.T.copy()
 
     def set_params(self, params, classes=None) -> None:
-        """Set parameters (d + 1,) binary or (d + 1, K) one-vs-rest.
+        """Set parameters (d + 1,) binary or (d + 1, K) one-vs-rest: the learned weights (the
+        seed's meaning), not scikit-learn's hyperparameters.
 
         `classes` lists the classes in increasing order, one per column (two for a
         binary model, whose column gives the probability of the second); default 0, 1, ...
@@ -79,7 +84,8 @@ class LogisticRegressionModel(Estimator):
         return z[0] if self.binary else z.T
 
     def score(self, samples, *, normalize: bool = False) -> np.ndarray:
-        """Probabilities: P(classes_[1]) (m,) binary, or one column per class (m, K).
+        """Probabilities: P(classes_[1]) (m,) binary, or one column per class (m, K); the seed's
+        meaning, not scikit-learn's accuracy (see `predict_proba` for its probabilities).
 
         One-vs-rest columns are each class's own binary probability; normalize=True
         divides each row by its sum so the columns add up to one.
@@ -239,16 +245,11 @@ def _train_grouped(theta: np.ndarray, shared: np.ndarray, codes: np.ndarray, loo
 def _train_standardized(design: Dense, theta: np.ndarray, codes: np.ndarray, loop: dict) -> TrainResult:
     """GD on (x - mean) / std, with theta converted in and out of the scaled units."""
     x = design.x.astype(np.float64)
-    mean = x.mean(axis=0)
-    std = x.std(axis=0)
-    std[std == 0] = 1.0
-    scaled = np.empty_like(theta)
-    scaled[:, 1:] = theta[:, 1:] * std
-    scaled[:, 0] = theta[:, 0] + theta[:, 1:] @ mean
-    run = _LogisticRun(Dense((x - mean) / std), scaled, _targets(codes, theta.shape[0]),
+    scaling = Standardiser.fit(x)
+    scaled = scaling.to_scaled(theta)
+    run = _LogisticRun(Dense(scaling.scale(x)), scaled, _targets(codes, theta.shape[0]),
                        loop["learning_rate"])
     try:
         return descend(run, **loop)
     finally:
-        theta[:, 1:] = scaled[:, 1:] / std
-        theta[:, 0] = scaled[:, 0] - theta[:, 1:] @ mean
+        theta[...] = scaling.to_original(scaled)

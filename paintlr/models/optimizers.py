@@ -11,7 +11,7 @@ import numpy as np
 
 from ..core.designs import DescentRun, Design
 from ..core.trajectories import momentum_step_limit
-from ..errors import OptionError
+from ..errors import OptionError, check_choice
 from ..settings import BATCH_SIZE, ENGINES, MOMENTUM, OPTIMIZERS
 
 
@@ -132,8 +132,7 @@ class StochasticGD:
 
 def check_engine(engine: str, optimizer) -> None:
     """Refuse an engine the optimizer cannot run: the exact engine needs a closed form (GD, momentum)."""
-    if engine not in ENGINES:
-        raise OptionError("engine", f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    check_choice("engine", engine, ENGINES)
     if engine == "exact" and not optimizer.has_closed_form:
         raise OptionError("engine", f"the exact engine needs optimizer gd, momentum or nesterov, "
                                     f"not {optimizer.name}")
@@ -142,10 +141,9 @@ def check_engine(engine: str, optimizer) -> None:
 def make_optimizer(name: str, *, batch_size: int = BATCH_SIZE, momentum: float = MOMENTUM,
                    rng: np.random.Generator | None = None):
     """The optimizer called `name`: one of OPTIMIZERS."""
+    check_choice("optimizer", name, OPTIMIZERS)
     if name == "gd":
         return GradientDescent()
     if name in ("momentum", "nesterov"):
         return Momentum(momentum, nesterov=name == "nesterov")
-    if name == "sgd":
-        return StochasticGD(batch_size, rng)
-    raise OptionError("optimizer", f"optimizer must be one of {', '.join(OPTIMIZERS)}, not {name!r}")
+    return StochasticGD(batch_size, rng)

@@ -1,7 +1,8 @@
 """Logistic regression on a table, frame by frame: the decision boundary moving into place.
 
 Two classes: one logistic regression; more: one-vs-rest, one per class. No I/O and no
-drawing here: the run yields costs, accuracy and probabilities on a grid; `plots` draws them.
+drawing here: the run yields costs, accuracy and probabilities on a grid; `render.pictures`
+draws them (matplotlib, `render.plots.ClassifyFigure`).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from ..core.designs import Dense
 from ..errors import DivergenceError, OptionError
 from ..features.polynomial import polynomial_features
 from ..models.logistic import LogisticRegressionModel, max_stable_learning_rate
-from ..settings import CLASSIFY_EPOCHS, FRAMES, LOGISTIC_RATE_FRACTION, MAX_FRAMES
-from .clock import epoch_budget, plan_frames, stop_epoch
-from .source import Playable
+from ..models.rates import default_learning_rate
+from ..models.standardise import Standardiser
+from ..settings import CLASSIFY_EPOCHS, FRAMES
+from .clock import check_frames, epoch_budget, plan_frames, stop_epoch
+from .source import Playable, Rated
 
 GRID = 160  # background samples along each axis
 SETTLED = 1e-12  # a run ends once its cost has made all but this share of its fall
@@ -37,7 +40,7 @@ class ClassifyState:
     scores: np.ndarray  # on the grid: (gh, gw) P(classes[1]), or (gh, gw, K) each class's own probability
 
 
-class Classification(Playable):
+class Classification(Playable, Rated):
     """Batch GD of a logistic classifier on polynomial features of two inputs, frame by frame.
 
     `standardize` (the default) runs GD on features scaled to zero mean and unit variance
@@ -53,8 +56,7 @@ class Classification(Playable):
         if x.ndim != 2 or x.shape[1] != 2:
             columns = x.shape[1] if x.ndim == 2 else 1
             raise OptionError("x", f"classify draws two input columns, got {columns}")
-        if not 2 <= frames <= MAX_FRAMES:
-            raise OptionError("frames", f"frames must be between 2 and {MAX_FRAMES}, got {frames}")
+        check_frames(frames)
         labels = np.asarray(labels)
         if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
             labels = labels.astype(np.int64)  # 0/1 read from a file: shown as 0 and 1, not 0.0 and 1.0
@@ -63,14 +65,10 @@ class Classification(Playable):
         self.classes = np.unique(self.labels)
         if self.classes.size < 2:
             raise OptionError("y", "classify needs two or more classes")
-        seen = self.features
-        if standardize:
-            std = seen.std(axis=0)
-            seen = (seen - seen.mean(axis=0)) / np.where(std > 0, std, 1.0)
-        self.max_stable_learning_rate = max_stable_learning_rate(Dense(seen))
-        if learning_rate is None:
-            learning_rate = LOGISTIC_RATE_FRACTION * self.max_stable_learning_rate
-        self.learning_rate = float(learning_rate)
+        seen = Dense(Standardiser.fit(self.features).scale(self.features) if standardize else self.features)
+        self.max_stable_learning_rate = max_stable_learning_rate(seen)
+        self.learning_rate = default_learning_rate(learning_rate, self.max_stable_learning_rate, seen,
+                                                   "logistic")
         self.max_cost = 0.0 if max_cost is None else float(max_cost)
         self.max_epochs = epoch_budget(max_epochs, CLASSIFY_EPOCHS)
         self.model = LogisticRegressionModel(learning_rate=self.learning_rate, max_cost=self.max_cost,
@@ -111,10 +109,6 @@ class Classification(Playable):
                 end = stop_epoch(excess, SETTLED * excess(0), end) or 1
             self._epochs = [0, *plan_frames(excess, self.frames, end)] if end > 0 else [0]
         return self._epochs
-
-    @property
-    def unstable(self) -> bool:
-        return self.learning_rate >= self.max_stable_learning_rate
 
     def __iter__(self) -> Iterator[ClassifyState]:
         """Train from zero weights, yielding the state at each tick of the clock."""

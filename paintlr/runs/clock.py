@@ -3,12 +3,14 @@
 A run with a closed form is planned up front on its cost curve (`plan_frames`);
 one without draws a frame each time its cost crosses the next of a list of
 levels (`draw_as_cost_falls`); `burst_frames` is the seed's fixed bursts and
-`geometric_frames` a log-spaced clock for runs side by side.
+`geometric_frames` a log-spaced clock: the clock of several runs side by side, which ends
+where the slowest of them stops (`shared_end`) and marks a run diverged once its cost has
+blown up (`blown_up`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -18,6 +20,13 @@ from ..models.training import TrainResult
 from ..settings import EPOCHS_LIMIT, MAX_FRAMES
 
 EARLY_SHARE = 6  # one frame in this many follows the quick early fall, the rest the picture emerging
+BLOWUP = 1e3  # a cost this many times its start counts as diverged, before it overflows
+
+
+def check_frames(frames: int) -> None:
+    """Refuse a frame count a run cannot draw: from 2 (the start and one more) to MAX_FRAMES."""
+    if not 2 <= frames <= MAX_FRAMES:
+        raise OptionError("frames", f"frames must be between 2 and {MAX_FRAMES}, got {frames}")
 
 
 def epoch_budget(max_epochs: int | None, default: int) -> int:
@@ -76,6 +85,23 @@ def _even_rms_steps(cost: Callable[[int], float], steps: int, end: int) -> set[i
 def geometric_frames(frames: int, end: int) -> list[int]:
     """Epochs spaced evenly on a log scale up to `end`: for runs whose cost cannot be predicted."""
     return sorted({int(k) for k in np.geomspace(1, end, max(frames - 1, 1)).round()} | {end})
+
+
+def shared_end(stops: Iterable[int | None], otherwise: int) -> int:
+    """Where the clock of several runs side by side ends: the last of their stopping epochs
+    (None: that run does not stop), or `otherwise` if none stops."""
+    return max((stop for stop in stops if stop is not None), default=otherwise)
+
+
+def blown_up(cost: float, start_cost: float) -> bool:
+    """True once a run's cost is BLOWUP times its start, or not finite: it has diverged."""
+    return not cost < BLOWUP * start_cost
+
+
+def blowup_epoch(cost: Callable[[int], float], start_cost: float, max_epochs: int) -> int | None:
+    """The first epoch at which a run with a known cost curve has blown up (see `blown_up`), for a
+    run that stays blown up once it is; None if not by max_epochs."""
+    return first_epoch_below(lambda k: 0.0 if blown_up(cost(k), start_cost) else 1.0, 0.5, max_epochs)
 
 
 def burst_frames(burst: int, end: int) -> range:

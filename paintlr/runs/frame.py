@@ -10,8 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.numerics import psnr
+from ..models.training import TrainResult
 from ..settings import MAX_FRAMES
-from .source import Playable
+from .source import Playable, Rated
 
 
 @dataclass(frozen=True)
@@ -34,24 +35,27 @@ class Frame:
         return psnr(self.cost)
 
 
-class FrameSource(Playable):
+class FrameSource(Playable, Rated):
     """Base of the paintings: iterating yields at most MAX_FRAMES frames of `_frames()`.
 
     `truncated` tells afterwards whether that cap cut a run short of its threshold.
-    A painting is `Playable`: in Jupyter it shows itself as paintlr's player.
+    A painting is `Playable`: in Jupyter it shows itself as paintlr's player; and `Rated`.
     """
 
     max_cost: float
-    learning_rate: float
-    max_stable_learning_rate: float
     truncated = False
 
-    @property
-    def unstable(self) -> bool:
-        """True if the learning rate is at or above the stable limit: the cost explodes."""
-        return self.learning_rate >= self.max_stable_learning_rate
-
     def _frames(self) -> Iterator[Frame]:
+        raise NotImplementedError
+
+    def advance(self, epochs: int, level: float | None = None) -> TrainResult:
+        """Train on from the current state for at most `epochs` epochs, stopping below the
+        threshold or, with `level`, as soon as the cost is below that."""
+        due = None if level is None else (lambda _, cost: cost < level)
+        return self._train(epochs, log_every=1 if due else 0, on_log=due)
+
+    def _train(self, epochs: int, **logging) -> TrainResult:
+        """The model's own `train` for at most `epochs` epochs, with `log_every` and `on_log`."""
         raise NotImplementedError
 
     def __iter__(self) -> Iterator[Frame]:

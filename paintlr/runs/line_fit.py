@@ -2,7 +2,8 @@
 
 Batch GD on a dense design has an exact closed form (`trajectories.EigenTrajectory`),
 so every frame, and the whole path on the error surface, is read off it at any epoch.
-No I/O and no drawing here: runs yield parameters and costs; `plots` draws them.
+No I/O and no drawing here: runs yield parameters and costs; `render.pictures` draws them
+(matplotlib, `render.plots.FitFigure`).
 """
 
 from __future__ import annotations
@@ -13,16 +14,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.designs import Dense
-from ..core.numerics import first_epoch_below
 from ..errors import OptionError
 from ..features.polynomial import polynomial_features
 from ..models.optimizers import GradientDescent
-from ..settings import FRAMES, MAX_EPOCHS, MAX_FRAMES
-from .clock import epoch_budget, geometric_frames, plan_frames, stop_epoch
-from .source import Playable
+from ..models.rates import default_learning_rate
+from ..models.standardise import Standardiser
+from ..settings import FRAMES, MAX_EPOCHS
+from .clock import (
+    blowup_epoch,
+    check_frames,
+    epoch_budget,
+    geometric_frames,
+    plan_frames,
+    shared_end,
+    stop_epoch,
+)
+from .source import Playable, Rated
 
 PARAMETER_TOLERANCE = 1e-9  # default stop: parameters this close to least squares, relative to 1 + |theta*|
-BLOWUP = 1e3  # a cost this many times its start counts as diverged, before it overflows
 PATH_SAMPLES = 400  # points of the error-surface path between frames (GD's path curves between them)
 MAX_LOGGED = 20  # parameters written to the log, beyond which only costs are
 
@@ -40,7 +49,7 @@ class FitState:
     path: np.ndarray | None = None  # (k, 2) (intercept, slope) visited so far; two-parameter models only
 
 
-class LineFit:
+class LineFit(Rated):
     """Batch gradient descent of y on polynomial features of x, in closed form at any epoch.
 
     `standardize` runs GD on features scaled to zero mean and unit variance; every
@@ -55,20 +64,16 @@ class LineFit:
                  max_cost: float | None = None, max_epochs: int | None = None):
         self.degree, self.x_names = degree, list(x_names)
         features, self.names = polynomial_features(x, degree, x_names)
-        self.scale_mean = features.mean(axis=0) if standardize else np.zeros(features.shape[1])
-        self.scale_std = features.std(axis=0) if standardize else np.ones(features.shape[1])
-        if np.any(self.scale_std == 0):
-            raise OptionError("standardize", "a feature is constant: it cannot be scaled")
-        self.design = Dense((features - self.scale_mean) / self.scale_std)
+        self.scaling = Standardiser.fit(features, refuse_constant=True) if standardize \
+            else Standardiser.identity(features.shape[1])
+        self.design = Dense(self.scaling.scale(features))
         self.y = np.asarray(y, dtype=np.float64)[None, :]
         self.max_stable_learning_rate = GradientDescent().max_stable_learning_rate(self.design)
-        if learning_rate is None:
-            learning_rate = self.design.default_learning_rate(self.max_stable_learning_rate)
-        self.learning_rate = float(learning_rate)
+        self.learning_rate = default_learning_rate(learning_rate, self.max_stable_learning_rate, self.design)
         self.max_epochs = epoch_budget(max_epochs, MAX_EPOCHS)
         start = np.zeros((1, self.design.n_features + 1))
         self.trajectory = self.design.trajectory(start, self.y, self.learning_rate)
-        self.best = self._original(self.design.least_squares(self.y)[0])
+        self.best = self.scaling.to_original(self.design.least_squares(self.y)[0])
         self.optimal_cost = float(self.trajectory.optimum_cost()[0])
         self.max_cost = None if max_cost is None else float(max_cost)
         if self.max_cost is not None and not self.max_cost > self.optimal_cost:
@@ -82,11 +87,6 @@ class LineFit:
             tolerance = PARAMETER_TOLERANCE * (1 + np.linalg.norm(self.design.least_squares(self.y)))
             self.stop_epoch = stop_epoch(self.distance2, tolerance**2, self.max_epochs)
 
-    @property
-    def unstable(self) -> bool:
-        """True if the learning rate is at or above 2 / lambda_max: the cost explodes."""
-        return self.learning_rate >= self.max_stable_learning_rate
-
     def cost(self, k: int) -> float:
         """J = (1 / 2m) sum of squared errors after k epochs."""
         return float(self.trajectory.cost(k)[0])
@@ -97,26 +97,20 @@ class LineFit:
 
     def theta(self, k: int) -> np.ndarray:
         """Parameters after k epochs in the original units, intercept first."""
-        return self._original(self.trajectory.theta(k)[0])
+        return self.scaling.to_original(self.trajectory.theta(k)[0])
 
     def diverges_at(self, start_cost: float | None = None) -> int | None:
-        """The first epoch whose cost is BLOWUP times the start's or not finite; None if stable."""
+        """The first epoch whose cost has blown up (clock.blown_up: BLOWUP times the start's, or not
+        finite); None if stable."""
         if not self.unstable:
             return None
-        limit = BLOWUP * (self.cost(0) if start_cost is None else start_cost)
-        return first_epoch_below(lambda k: -self.cost(k) if np.isfinite(self.cost(k)) else -np.inf,
-                                 -limit, self.max_epochs)
+        return blowup_epoch(self.cost, self.cost(0) if start_cost is None else start_cost, self.max_epochs)
 
     def predict(self, theta: np.ndarray, x: np.ndarray) -> np.ndarray:
         """The model with parameters `theta` (original units, intercept first) at raw inputs x (n, d)."""
         features, _ = polynomial_features(np.asarray(x, dtype=np.float64).reshape(len(x), -1), self.degree,
                                           self.x_names)
         return theta[0] + features @ theta[1:]
-
-    def _original(self, theta: np.ndarray) -> np.ndarray:
-        """Parameters on the scaled features to the original units: w / std, b - sum(w mean / std)."""
-        w = theta[1:] / self.scale_std
-        return np.concatenate([[theta[0] - w @ self.scale_mean], w])
 
 
 class FitAnimation(Playable):
@@ -125,14 +119,13 @@ class FitAnimation(Playable):
     One run: frames planned on its exact cost curve, each changing the line by a similar
     amount. Several: a log-spaced clock up to where the slowest converging run stops; a
     diverging run is marked at the first tick past its blow-up. Iterating yields one list
-    of FitStates per frame, which `pixels` draws (matplotlib, `plots.FitFigure`).
+    of FitStates per frame.
     """
 
     def __init__(self, x: np.ndarray, y: np.ndarray, *, x_names: Sequence[str], y_name: str = "y",
                  learning_rates: Sequence[float | None] = (None,), degree: int = 1, standardize: bool = False,
                  max_cost: float | None = None, max_epochs: int | None = None, frames: int = FRAMES):
-        if not 2 <= frames <= MAX_FRAMES:
-            raise OptionError("frames", f"frames must be between 2 and {MAX_FRAMES}, got {frames}")
+        check_frames(frames)
         rates = list(learning_rates) or [None]
         self.x, self.y, self.x_names, self.y_name = x, y, list(x_names), y_name
         self.runs = [LineFit(x, y, x_names=x_names, degree=degree, standardize=standardize, learning_rate=lr,
@@ -142,8 +135,8 @@ class FitAnimation(Playable):
         self.names, self.best, self.optimal_cost = ["intercept", *first.names], first.best, first.optimal_cost
         self.two_parameters = len(self.best) == 2
         self.ends = [r.stop_epoch if r.stop_epoch is not None else r.diverges_at() for r in self.runs]
-        finite_ends = [e for r, e in zip(self.runs, self.ends) if r.stop_epoch is not None]
-        self.end = max(finite_ends or [e for e in self.ends if e is not None] or [first.max_epochs])
+        # where the slowest stable run stops; if none is stable, where the last one blows up
+        self.end = shared_end([r.stop_epoch for r in self.runs], shared_end(self.ends, first.max_epochs))
         if len(self.runs) == 1 and first.stop_epoch is not None:
             # the cost is soon near its floor while the line still moves along the slow direction:
             # most frames follow the parameters' distance to least squares, a few the cost
@@ -165,8 +158,8 @@ class FitAnimation(Playable):
         return {"kind": "line", "x": np.asarray(self.x, dtype=np.float64).ravel(), "y": y,
                 "names": [self.x_names[0], self.y_name], "gram": run.design.gram,
                 "c": run.design.moments(run.y)[0], "yy": float(y @ y / y.size), "start": [0.0, 0.0],
-                "mean": float(run.scale_mean[0]), "std": float(run.scale_std[0]),
-                "standardized": bool(run.scale_std[0] != 1 or run.scale_mean[0] != 0),
+                "mean": float(run.scaling.mean[0]), "std": float(run.scaling.std[0]),
+                "standardized": bool(run.scaling.std[0] != 1 or run.scaling.mean[0] != 0),
                 "rate": run.learning_rate, "maxStable": run.max_stable_learning_rate,
                 "epoch": int(self.ends[0] or 0), "best": self.best, "box": self.path_box()}
 

@@ -13,9 +13,10 @@ import numpy as np
 
 from ..core.designs import Design, OneHot
 from ..core.pixels import as_image, to_uint8
-from ..errors import DivergenceError, OptionError
+from ..errors import DivergenceError, OptionError, check_choice
 from ..models.linear import LinearRegressionModel
 from ..models.optimizers import check_engine, make_optimizer
+from ..models.rates import default_learning_rate
 from ..models.training import TrainResult
 from ..settings import (
     BATCH_SIZE,
@@ -23,12 +24,19 @@ from ..settings import (
     FRAMES,
     INITS,
     MAX_EPOCHS,
-    MAX_FRAMES,
     MOMENTUM,
     OPTIMUM_MARGIN,
     SOLVERS,
 )
-from .clock import burst_frames, cost_levels, draw_as_cost_falls, epoch_budget, plan_frames, stop_epoch
+from .clock import (
+    burst_frames,
+    check_frames,
+    cost_levels,
+    draw_as_cost_falls,
+    epoch_budget,
+    plan_frames,
+    stop_epoch,
+)
 from .frame import Frame, FrameSource
 
 
@@ -36,9 +44,10 @@ class Painting(FrameSource):
     """Train per-channel linear regression on `target` (h, w, c) and yield frames.
 
     `design` gives the samples for the h * w pixels (default: the seed's one-hot
-    design). For batch GD the frame epochs are planned up front from the
-    closed-form cost curve, the same for both engines; other optimizers draw a
-    frame whenever the error has fallen by another equal step. `burst` gives
+    design). For batch GD and momentum (heavy ball or Nesterov) the frame epochs
+    are planned up front from the closed-form cost curve, the same for both
+    engines; SGD, which has none, draws a frame whenever the error has fallen by
+    another equal step. `burst` gives
     fixed bursts of epochs instead, as in the seed. `render(model)` may draw the
     frames some other way, such as a feature model on a finer grid.
     `solver="lstsq"` trains nothing: its one frame is the least-squares optimum.
@@ -68,18 +77,14 @@ class Painting(FrameSource):
         solver: str = "gd",
         render: Callable[[LinearRegressionModel], np.ndarray] | None = None,
     ):
-        _check_choice("init", init, INITS)
-        _check_choice("solver", solver, SOLVERS)
+        check_choice("init", init, INITS)
+        check_choice("solver", solver, SOLVERS)
         opt = make_optimizer(optimizer, batch_size=batch_size, momentum=momentum)
         check_engine(engine, opt)
         if solver == "lstsq":
-            for option, ignored in (("optimizer", optimizer != "gd"), ("engine", engine == "iterate"),
-                                    ("burst", burst is not None)):
-                if ignored:
-                    raise OptionError(option, "has no effect with the least-squares solver, which "
-                                              "trains nothing")
-        if not 2 <= frames <= MAX_FRAMES:
-            raise OptionError("frames", f"frames must be between 2 and {MAX_FRAMES}, got {frames}")
+            _refuse_beside_lstsq(optimizer=optimizer != "gd", engine=engine == "iterate",
+                                 burst=burst is not None)
+        check_frames(frames)
         self.shape = target.shape
         self.init, self.seed = init, seed  # the start, which forecasts for other settings rebuild
         h, w, c = target.shape
@@ -96,9 +101,7 @@ class Painting(FrameSource):
         self._theta = theta  # the model's own parameters, which closed-form frames overwrite
         self._start = (theta[:, 0].copy(), not np.any(theta[:, 1:]))  # bias, and whether it starts flat
         self.max_stable_learning_rate = opt.max_stable_learning_rate(self.design)
-        if learning_rate is None:
-            learning_rate = self.design.default_learning_rate(self.max_stable_learning_rate)
-        self.learning_rate = float(learning_rate)
+        self.learning_rate = default_learning_rate(learning_rate, self.max_stable_learning_rate, self.design)
 
         # the closed-form path from the start: batch GD's, or momentum's if that is the optimizer
         traj = opt.trajectory(self.design, theta, self.y, self.learning_rate) if opt.has_closed_form \
@@ -111,23 +114,28 @@ class Painting(FrameSource):
         if solver == "gd" and not self.max_cost > self.optimal_cost:
             raise OptionError("max_cost", f"{self.max_cost:g} is out of reach: the best this design "
                                           f"can do is cost {self.optimal_cost:.4g}")
+        self.has_closed_form = opt.has_closed_form
+        self._plan(burst)
+
+    def _plan(self, burst: int | None) -> None:
+        """Where the run stops and which epochs become frames, from the closed-form path if any."""
 
         def cost(k: int) -> float:  # momentum: a bound on every later cost, so never rising
-            return float(np.mean(traj.envelope(k)))
+            return float(np.mean(self.trajectory.envelope(k)))
 
         def detail_cost(k: int) -> float:
-            return float(np.mean(traj.detail_envelope(k)))
+            return float(np.mean(self.trajectory.detail_envelope(k)))
 
-        self.has_closed_form = opt.has_closed_form
-        # where batch GD stops (threshold or max_epochs); None when the optimizer has no closed form
+        # where the run stops (threshold or max_epochs), read off the closed form of batch GD or
+        # momentum; None for SGD, which has none
         self.stop_epoch = stop_epoch(cost, self.max_cost, self.max_epochs) if self.has_closed_form else None
         self.frame_epochs: list[int] | range | None = None  # planned frames; None: as the cost falls
-        if solver == "lstsq":
+        if self.solver == "lstsq":
             self.frame_epochs = []
         elif burst is not None:
             self.frame_epochs = burst_frames(burst, self.stop_epoch or self.max_epochs)
         elif self.has_closed_form:
-            self.frame_epochs = plan_frames(cost, frames, self.stop_epoch, detail_cost)
+            self.frame_epochs = plan_frames(cost, self.frames, self.stop_epoch, detail_cost)
 
     @property
     def optimal_cost(self) -> float:
@@ -191,12 +199,9 @@ class Painting(FrameSource):
                                                 self.max_epochs):
             yield self.frame(epoch, result.channel_costs)
 
-    def advance(self, epochs: int, level: float | None = None) -> TrainResult:
-        """Train on from the current state for at most `epochs` epochs, stopping below the
-        threshold or, with `level`, as soon as the cost is below that."""
-        due = None if level is None else (lambda _, cost: cost < level)
+    def _train(self, epochs: int, **logging) -> TrainResult:
         return self.model.train(self.design, self.y.T, learning_rate=self.learning_rate, epochs=epochs,
-                                max_cost=self.max_cost, log_every=1 if due else 0, on_log=due)
+                                max_cost=self.max_cost, **logging)
 
     def picture(self, model: LinearRegressionModel | None = None) -> np.ndarray:
         """The model's image (h, w, c) as floats, unclipped: drawn by `render` if given."""
@@ -245,6 +250,8 @@ def initial_params(y: np.ndarray, design: Design, init: str, seed: int | None) -
     return theta
 
 
-def _check_choice(option: str, value: str, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise OptionError(option, f"{option} must be one of {', '.join(choices)}, not {value!r}")
+def _refuse_beside_lstsq(**ignored: bool) -> None:
+    """Refuse the first option that is set (True) but does nothing with the least-squares solver."""
+    for option, set_ in ignored.items():
+        if set_:
+            raise OptionError(option, "has no effect with the least-squares solver, which trains nothing")

@@ -16,8 +16,9 @@ from ..core.numerics import log_loss, sigmoid
 from ..core.palette import nearest, quantize
 from ..errors import ImageError
 from ..models.logistic import LogisticRegressionModel, max_stable_learning_rate
+from ..models.rates import default_learning_rate
 from ..models.training import TrainResult
-from ..settings import DEFAULT_PALETTE, FRAMES, LOGISTIC_MAX_EPOCHS, LOGISTIC_RATE_FRACTION
+from ..settings import DEFAULT_PALETTE, FRAMES, LOGISTIC_MAX_EPOCHS
 from .clock import cost_levels, draw_as_cost_falls, epoch_budget
 from .frame import Frame, FrameSource
 
@@ -101,9 +102,8 @@ class PalettePainting(FrameSource):
                 f"the design has {self.design.n_samples} rows but the image {h * w} pixels"
             )
         self.max_stable_learning_rate = max_stable_learning_rate(self.design)
-        if learning_rate is None:
-            learning_rate = LOGISTIC_RATE_FRACTION * self.max_stable_learning_rate
-        self.learning_rate = float(learning_rate)
+        self.learning_rate = default_learning_rate(learning_rate, self.max_stable_learning_rate, self.design,
+                                                   "logistic")
         self.max_epochs = epoch_budget(max_epochs, LOGISTIC_MAX_EPOCHS)
         self.frames = frames
         self.burst = burst
@@ -138,14 +138,11 @@ class PalettePainting(FrameSource):
         self.model.set_params(np.zeros(shape), classes=self.classes)
         return np.atleast_1d(self.model.cost(self.design, self.labels, per_class=True))
 
-    def advance(self, epochs: int, level: float | None = None) -> TrainResult:
-        """Train on from the current state (zero weights at first) for at most `epochs` epochs,
-        stopping below the threshold or, with `level`, as soon as the cost is below that."""
+    def _train(self, epochs: int, **logging) -> TrainResult:
+        """From zero weights at first (the model's max_cost is the threshold)."""
         if self.model is None:
             self._start()
-        due = None if level is None else (lambda _, cost: cost < level)
-        return self.model.train(self.design, self.labels, epochs=epochs, log_every=1 if due else 0,
-                                on_log=due, classes=self.classes)
+        return self.model.train(self.design, self.labels, epochs=epochs, classes=self.classes, **logging)
 
     def _frames(self) -> Iterator[Frame]:
         """Train from zero weights, yielding the first frame and one per step of the falling cost."""

@@ -1,6 +1,9 @@
-"""The frame-source protocol: what every run gives the outputs and the player, whatever it draws."""
+"""The frame-source protocol: what every run gives the outputs and the player, whatever it draws;
+and what every run with a learning rate says of it (`Rated`)."""
 
 from __future__ import annotations
+
+from ..models.rates import is_unstable
 
 
 class Playable:
@@ -25,3 +28,15 @@ class Playable:
         from ..outputs import notebook_player
 
         return notebook_player(self)
+
+
+class Rated:
+    """A run with a learning rate and the largest stable one for its optimizer and design."""
+
+    learning_rate: float
+    max_stable_learning_rate: float
+
+    @property
+    def unstable(self) -> bool:
+        """True if the learning rate is at or above the stable limit: the cost explodes."""
+        return is_unstable(self.learning_rate, self.max_stable_learning_rate)

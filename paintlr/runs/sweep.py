@@ -13,13 +13,12 @@ from ..core.tuning import best_settings
 from ..errors import DivergenceError, OptionError
 from ..features.maps import feature_map
 from ..settings import BEST, DEGREE, FEATURES, FRAMES, MAX_EPOCHS, MOMENTUM, N_FEATURES, OPTIMIZERS, SIGMA
-from .clock import epoch_budget, geometric_frames
+from .clock import blown_up, epoch_budget, geometric_frames, shared_end
 from .forecast import epochs_to_threshold
 from .frame import Frame, FrameSource
 from .painting import Painting
 from .source import Playable
 
-BLOWUP = 1e3  # a cost this many times its start counts as diverged, before it overflows
 ONE_HOT_RATES = (0.05, 0.5, 2.5)  # slow, good and diverging on the one-hot design
 
 
@@ -111,8 +110,7 @@ class Sweep(Playable):
                 on_run()
         ends = [epochs_to_threshold(p)[0] for _, p in self.runs]
         # the clock's end: where the slowest converging run gets there (an estimate may fall short)
-        slowest = max([e for e in ends if e is not None], default=self.max_epochs)
-        self.end_epoch = min(slowest, self.max_epochs)
+        self.end_epoch = min(shared_end(ends, self.max_epochs), self.max_epochs)
 
     def log_columns(self) -> list[str]:
         """Each run's cost, by its label."""
@@ -156,7 +154,7 @@ def _advance(s: _Run, tick: int) -> None:
     s.frame = p.frame(s.frame.epoch + result.epochs, result.channel_costs)
     if result.converged:
         s.status = "converged"
-    elif not s.frame.cost < BLOWUP * s.start_cost:
+    elif blown_up(s.frame.cost, s.start_cost):
         s.status = "diverged"
 
 

@@ -465,3 +465,15 @@ def test_a_diverging_one_hot_cost_is_inf_not_an_exception():
     traj = OneHotTrajectory(np.zeros((3, 17)), y, learning_rate=1e300)
     with np.errstate(over="ignore", invalid="ignore"):
         assert np.all(np.isinf(traj.detail_cost(1))) and np.all(np.isinf(traj.cost(1)))  # 6e298 squared
+
+
+def test_gd_envelopes_are_the_costs_themselves():
+    """GD's cost and detail cost never rise, so both GD trajectories bound them by themselves."""
+    design, _, y = dense_case(11)
+    yt = np.ascontiguousarray(y.T)
+    n = 12
+    for traj in (design.trajectory(np.zeros((2, 4)), yt, 0.05),
+                 OneHot(n).trajectory(np.zeros((2, n + 1)), RNG.random((2, n)), 0.3)):
+        for k in (0, 1, 17, 10**6):
+            np.testing.assert_array_equal(traj.envelope(k), traj.cost(k))
+            np.testing.assert_array_equal(traj.detail_envelope(k), traj.detail_cost(k))

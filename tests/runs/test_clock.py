@@ -4,7 +4,18 @@ import pytest
 from paintlr import settings
 from paintlr.core.designs import OneHot
 from paintlr.errors import OptionError
-from paintlr.runs.clock import burst_frames, cost_levels, geometric_frames, plan_frames, stop_epoch
+from paintlr.runs.clock import (
+    BLOWUP,
+    blown_up,
+    blowup_epoch,
+    burst_frames,
+    check_frames,
+    cost_levels,
+    geometric_frames,
+    plan_frames,
+    shared_end,
+    stop_epoch,
+)
 from paintlr.runs.painting import initial_params
 
 
@@ -66,3 +77,42 @@ def test_burst_frames_refuse_to_make_more_than_max_frames():
         with pytest.raises(OptionError) as info:
             burst_frames(burst, end)
         assert info.value.option == "burst"
+
+
+@pytest.mark.parametrize("frames", [2, settings.MAX_FRAMES])
+def test_check_frames_takes_two_to_max_frames(frames):
+    check_frames(frames)
+
+
+@pytest.mark.parametrize("frames", [1, 0, -3, settings.MAX_FRAMES + 1])
+def test_check_frames_refuses_fewer_than_two_or_more_than_max_frames(frames):
+    with pytest.raises(OptionError, match=f"between 2 and {settings.MAX_FRAMES}, got {frames}") as info:
+        check_frames(frames)
+    assert info.value.option == "frames"
+
+
+def test_shared_end_is_the_last_stop_or_the_fallback():
+    assert shared_end([30, None, 7], 100) == 30
+    assert shared_end([None, None], 100) == 100
+    assert shared_end([], 5) == 5
+    assert shared_end([0], 100) == 0  # a run that stops at once still stops
+
+
+def test_blown_up_at_blowup_times_the_start_or_not_finite():
+    assert not blown_up(BLOWUP * 2.0 * (1 - 1e-12), 2.0)
+    assert blown_up(BLOWUP * 2.0, 2.0)
+    assert blown_up(float("inf"), 2.0) and blown_up(float("nan"), 2.0)
+    assert not blown_up(0.5, 2.0)
+
+
+def test_blowup_epoch_is_the_first_blown_up_epoch():
+    def cost(k):  # grows 10-fold per epoch, overflowing to inf at epoch 400
+        return float(np.float64(10.0) ** k) if k < 400 else float("inf")
+
+    with np.errstate(over="ignore"):
+        assert blowup_epoch(cost, 1.0, 10**6) == 3  # 10^3 = BLOWUP x 1
+        assert blowup_epoch(cost, 1e-3, 10**6) == 0
+        assert blowup_epoch(cost, 1e20, 10**6) == 23
+        assert blowup_epoch(cost, 1e20, 22) is None  # not by max_epochs
+        assert blowup_epoch(lambda k: 1.0, 1.0, 10**6) is None
+    assert next(k for k in range(10) if blown_up(cost(k), 1.0)) == 3

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from paintlr.render.panels import compose
-from paintlr.runs.sweep import BLOWUP, ONE_HOT_RATES, Sweep, sweep_runs
+from paintlr.runs.clock import BLOWUP
+from paintlr.runs.sweep import ONE_HOT_RATES, Sweep, sweep_runs
 
 
 def test_sweep_runs_side_by_side_on_one_clock_and_marks_divergence():
