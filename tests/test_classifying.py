@@ -64,7 +64,7 @@ def test_degree_curves_the_boundary_and_fits_better():
 
 def test_two_inputs_and_two_classes_are_required():
     x, y = admissions()
-    with pytest.raises(OptionError):
+    with pytest.raises(OptionError, match="two input columns, got 4"):
         Classification(np.c_[x, x], y, x_names=["a", "b", "c", "d"])
-    with pytest.raises(OptionError):
+    with pytest.raises(OptionError, match="two or more classes"):
         Classification(x, np.zeros(len(y)), x_names=["a", "b"])

@@ -53,7 +53,7 @@ def test_pixel_points_are_centres_with_the_long_side_spanning_the_unit_interval(
     assert p.shape == (8, 2)
     np.testing.assert_allclose(p[1], [0.375, 0.375])  # row-major: x varies fastest
     np.testing.assert_allclose(p[4], [0.125, 0.625])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="grid size must be positive integers, got 0 x 3"):
         pixel_axes(0, 3)
 
 
@@ -172,7 +172,7 @@ def test_polynomial_features_are_every_monomial_degree_up_to_the_degree():
         pairs = set(zip(poly.a.tolist(), poly.b.tolist()))
         assert pairs == {(a, b) for a in range(degree + 1) for b in range(degree + 1)
                          if 1 <= a + b <= degree}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="degree must be a positive integer, got 0"):
         PolynomialFeatures(0)
 
 
@@ -183,7 +183,7 @@ def test_fourier_features_are_deterministic_by_seed():
     assert not np.allclose(a.frequencies, FourierFeatures(64, sigma=5.0, seed=2).frequencies)
     wide = FourierFeatures(20000, sigma=5.0, seed=0)
     assert wide.frequencies.std() == pytest.approx(5.0, rel=0.02)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="n_features must be a positive even integer, got 63"):
         FourierFeatures(63)
 
 
