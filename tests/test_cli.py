@@ -1052,7 +1052,7 @@ def test_bad_tables_get_one_line_errors_naming_row_and_column(workdir, content, 
     assert "bad-fit.gif" not in listing(workdir)
 
 
-@pytest.mark.parametrize(("args", "code", "problem"), [
+TABLE_USAGE_ERRORS = [  # (args of fit, or of classify with --predict; exit code; what the error says)
     ([], 2, ("give a DATA file or --example NAME",)),
     (["photo.png", "--example", "points"], 2, ("give a DATA file or --example NAME", "one of the two")),
     (["--example", "points", "--x", "z"], 1, ("example points: no column 'z'", "the columns are 'x', 'y'")),
@@ -1060,7 +1060,11 @@ def test_bad_tables_get_one_line_errors_naming_row_and_column(workdir, content, 
     (["--example", "admissions", "--predict", "nan,85"], 2, ("'--predict'", "'nan,85': give two numbers")),
     (["--example", "admissions", "--predict", "45,inf"], 2, ("'--predict'", "'45,inf': give two numbers")),
     (["--example", "admissions", "--predict", "-inf,85"], 2, ("'--predict'", "'-inf,85': give two numbers")),
-], ids=lambda v: " ".join(v) if isinstance(v, list) else None)
+]
+
+
+@pytest.mark.parametrize(("args", "code", "problem"), TABLE_USAGE_ERRORS,
+                         ids=[" ".join(args) or "no data" for args, _, _ in TABLE_USAGE_ERRORS])
 def test_table_usage_errors(workdir, args, code, problem):
     result = invoke("classify" if "--predict" in args else "fit", *args)
     assert_one_line_error(result.exit_code, result.stdout, result.stderr, code, names=problem)
