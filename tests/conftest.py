@@ -135,14 +135,20 @@ def listing(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in Path(folder).rglob("*")}
 
 
-def assert_one_line_error(code: int, stdout: str, stderr: str, expected_code: int) -> None:
-    """The contract for bad input: one line on stderr, nothing on stdout, no traceback."""
+def assert_one_line_error(code: int, stdout: str, stderr: str, expected_code: int, *,
+                          names: tuple[str, ...]) -> None:
+    """The contract for bad input: one line on stderr, nothing on stdout, no traceback, and a line
+    that names the problem: every string of `names` (the flag, say, and a word of the reason) is in
+    it, so that an error about something else (a misspelt flag, also exit 2) does not pass."""
     assert code == expected_code, (code, stdout, stderr)
     assert "Traceback" not in stderr + stdout, stderr
     lines = stderr.strip("\n").splitlines()
     assert len(lines) == 1, stderr
     assert lines[0].startswith("paintlr: "), lines[0]
     assert stdout == "", stdout
+    assert isinstance(names, (tuple, list)) and names and all(isinstance(n, str) and n for n in names), names
+    missing = [name for name in names if name not in lines[0]]
+    assert not missing, f"{missing} not in {lines[0]!r}"
 
 
 @pytest.fixture(scope="module")

@@ -95,6 +95,15 @@ BAD_IMAGES = {  # name -> file content (None: a directory); all exit 1 except th
     "truncated.jpg": jpg_prefix,
     "bomb.png": png_bytes_claiming(100_000, 100_000),
 }
+BAD_IMAGE_PROBLEMS = {  # name -> what its one-line error must say, besides the name
+    "missing.png": ("error: ", "no such file"),
+    "folder.png": ("'PHOTO'", "is a directory"),
+    "empty.png": ("error: ", "not an image Pillow can read"),
+    "text.png": ("error: ", "not an image Pillow can read"),
+    "truncated.png": ("cannot decode image", "truncated"),
+    "truncated.jpg": ("cannot decode image", "truncated"),
+    "bomb.png": ("image too large", "100000 x 100000"),
+}
 
 
 @pytest.mark.parametrize("name", BAD_IMAGES)
@@ -106,38 +115,57 @@ def test_bad_image_is_one_line_and_writes_nothing(workdir, name):
     result = invoke("learn", name, "-o", "out.gif", "-o", "out.png", "--log", "out.csv")
     # a directory is refused by click's argument check, a usage error; the rest are images
     assert_one_line_error(result.exit_code, result.stdout, result.stderr,
-                          2 if name == "folder.png" else 1)
-    assert name in result.stderr
+                          2 if name == "folder.png" else 1, names=(name, *BAD_IMAGE_PROBLEMS[name]))
     assert listing(workdir) == before
 
 
 def test_decompression_bomb_limit_in_process(workdir, monkeypatch):
     monkeypatch.setattr(image_mod, "MAX_PIXELS", 50)  # photo.png has 192 pixels
     result = invoke("learn", "photo.png", "-o", "out.gif")
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1)
-    assert "too large" in result.stderr
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1,
+                          names=("photo.png", "too large", "16 x 12"))
     assert listing(workdir) == {"photo.png"}
 
 
-BAD_FLAGS = [
-    ["--learning-rate", "0"], ["--learning-rate", "-1"], ["--learning-rate", "abc"],
-    ["--size", "0"], ["--size", "-5"], ["--burst", "0"], ["--frames", "1"], ["--fps", "0"],
-    ["--fps", "-3"], ["--max-cost", "0"], ["--max-cost", "-1e-4"], ["--max-epochs", "0"],
-    ["--scale", "0"], ["--background", "no-such-colour"], ["--background", "#12345"],
-    ["--init", "ones"], ["--engine", "magic"], ["--seed", "x"], ["--no-such-flag"],
-    ["-o", "out.tif"], ["-o", "out"], ["-o", "frames_%d_%d.png"], ["-o", "50%_%03d.png"],
-    ["-o", "missing-folder/out.gif"], ["-o", "photo.png"], ["-o", "./sub/../photo.png"],
-    ["--log", "log.txt"], ["--log", "missing-folder/log.csv"],
+BAD_FLAGS = [  # (flags, what the one-line error must say: the flag, and the reason)
+    (["--learning-rate", "0"], ("'--learning-rate'", "0.0 is not in the range x>0")),
+    (["--learning-rate", "-1"], ("'--learning-rate'", "-1.0 is not in the range x>0")),
+    (["--learning-rate", "abc"], ("'--learning-rate'", "'abc' is not a valid float")),
+    (["--size", "0"], ("'--size'", "0 is not in the range x>=1")),
+    (["--size", "-5"], ("'--size'", "-5 is not in the range x>=1")),
+    (["--burst", "0"], ("'--burst'", "0 is not in the range x>=1")),
+    (["--frames", "1"], ("'--frames'", "1 is not in the range 2<=x")),
+    (["--fps", "0"], ("'--fps'", "0.0 is not in the range 0.002<=x")),
+    (["--fps", "-3"], ("'--fps'", "-3.0 is not in the range 0.002<=x")),
+    (["--max-cost", "0"], ("'--max-cost'", "0.0 is not in the range x>0")),
+    (["--max-cost", "-1e-4"], ("'--max-cost'", "-0.0001 is not in the range x>0")),
+    (["--max-epochs", "0"], ("'--max-epochs'", "0 is not in the range 1<=x")),
+    (["--scale", "0"], ("'--scale'", "0 is not in the range 1<=x<=64")),
+    (["--background", "no-such-colour"], ("'--background'", "unknown colour 'no-such-colour'")),
+    (["--background", "#12345"], ("'--background'", "unknown colour '#12345'")),
+    (["--init", "ones"], ("'--init'", "'ones' is not one of")),
+    (["--engine", "magic"], ("'--engine'", "'magic' is not one of")),
+    (["--seed", "x"], ("'--seed'", "'x' is not a valid integer")),
+    (["--no-such-flag"], ("No such option", "'--no-such-flag'")),
+    (["-o", "out.tif"], ("'--output'", "unknown output extension '.tif'")),
+    (["-o", "out"], ("'--output'", "out: unknown output extension")),
+    (["-o", "frames_%d_%d.png"], ("'--output'", "frames_%d_%d.png: use exactly one placeholder")),
+    (["-o", "50%_%03d.png"], ("'--output'", "50%_%03d.png: use exactly one placeholder")),
+    (["-o", "missing-folder/out.gif"], ("'--output'", "folder missing-folder does not exist")),
+    (["-o", "photo.png"], ("'--output'", "photo.png: refusing to overwrite the input")),
+    (["-o", "./sub/../photo.png"], ("'--output'", "./sub/../photo.png: refusing to overwrite the input")),
+    (["--log", "log.txt"], ("'--log'", "log.txt: the log must be a .csv file")),
+    (["--log", "missing-folder/log.csv"], ("'--log'", "folder missing-folder does not exist")),
 ]
 
 
-@pytest.mark.parametrize("flags", BAD_FLAGS, ids=" ".join)
-def test_bad_flag_is_a_usage_error(workdir, flags):
+@pytest.mark.parametrize(("flags", "problem"), BAD_FLAGS, ids=[" ".join(f) for f, _ in BAD_FLAGS])
+def test_bad_flag_is_a_usage_error(workdir, flags, problem):
     (workdir / "sub").mkdir()
     before = listing(workdir)
     original = (workdir / "photo.png").read_bytes()
     result = invoke("learn", "photo.png", "-o", "ok.gif", *flags)
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2, names=problem)
     assert listing(workdir) == before
     assert (workdir / "photo.png").read_bytes() == original
 
@@ -166,8 +194,8 @@ def test_an_input_reached_through_a_symlink_is_never_a_frame_file(workdir):
     original = (workdir / "e" / "photo.png").read_bytes()
     (workdir / "d" / "f_0002.png").symlink_to(Path("..") / "e" / "photo.png")
     result = invoke("learn", "d/f_0002.png", "-o", "d/f_%04d.png")
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
-    assert "input" in result.stderr
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("'--output'", "d/f_%04d.png: refusing to overwrite the input"))
     assert (workdir / "d" / "f_0002.png").is_symlink()
     assert (workdir / "e" / "photo.png").read_bytes() == original
 
@@ -176,21 +204,22 @@ def test_a_name_too_long_for_its_temporary_file_fails_before_training(workdir):
     Image.fromarray(colour_array()).save(workdir / "photo.png")
     name = "a" * 245 + ".gif"  # fits 255 bytes, its .name.XXXXXXXX.part does not
     result = invoke("learn", "photo.png", "-o", name)
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
-    assert "too long" in result.stderr and "epochs" not in result.stdout
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("'--output'", name, "too long"))
     assert listing(workdir) == {"photo.png"}
 
 
 def test_missing_photo_argument(workdir):
     result = invoke("learn")
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("Missing argument", "'PHOTO'"))
 
 
 def test_output_path_taken_by_a_directory(workdir):
     (workdir / "taken.gif").mkdir()
     result = invoke("learn", "photo.png", "-o", "taken.gif", "-q")
-    assert result.exit_code in (1, 2)
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, result.exit_code)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("'--output'", "taken.gif: is a folder"))
     assert listing(workdir) == {"photo.png", "taken.gif"}
 
 
@@ -204,8 +233,8 @@ def test_unreadable_image(workdir, monkeypatch):
                 raise PermissionError(13, "Permission denied", str(path))
             monkeypatch.setattr(Image, "open", denied)
         result = invoke("learn", "secret.png", "-o", "out.gif")
-        assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1)
-        assert "permission" in result.stderr.lower()
+        assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1,
+                              names=("secret.png", "Permission denied"))
         assert not (workdir / "out.gif").exists()
     finally:
         path.chmod(0o644)
@@ -221,35 +250,36 @@ def test_unwritable_output_folder(workdir, monkeypatch):
             monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == Path("locked")
                                 or Path(p) == folder else real(p, mode, **kw))
         result = invoke("learn", "photo.png", "-o", "locked/out.gif")
-        assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+        assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                              names=("'--output'", "folder locked is not writable"))
         assert listing(folder) == set()
     finally:
         folder.chmod(0o755)
 
 
-SUBPROCESS_CASES = [  # (files to create, args, exit code)
-    ({}, ["learn", "missing.png"], 1),
-    ({"truncated.png": "truncated"}, ["learn", "truncated.png"], 1),
-    ({"bomb.png": "bomb"}, ["learn", "bomb.png"], 1),
-    ({"text.png": "text"}, ["learn", "text.png"], 1),
-    ({}, ["learn", "photo.png", "--learning-rate", "0"], 2),
-    ({}, ["learn", "photo.png", "-o", "out.tiff"], 2),
-    ({}, ["learn", "photo.png", "-o", "photo.png"], 2),
-    ({}, ["learn", "photo.png", "--background", "nope"], 2),
-    ({}, ["no-such-command"], 2),
+SUBPROCESS_CASES = [  # (files to create, args, exit code, what the one-line error must say)
+    ({}, ["learn", "missing.png"], 1, ("missing.png", "no such file")),
+    ({"truncated.png": "truncated"}, ["learn", "truncated.png"], 1, ("truncated.png", "cannot decode image")),
+    ({"bomb.png": "bomb"}, ["learn", "bomb.png"], 1, ("bomb.png", "image too large", "60000 x 60000")),
+    ({"text.png": "text"}, ["learn", "text.png"], 1, ("text.png", "not an image Pillow can read")),
+    ({}, ["learn", "photo.png", "--learning-rate", "0"], 2, ("'--learning-rate'", "not in the range x>0")),
+    ({}, ["learn", "photo.png", "-o", "out.tiff"], 2, ("'--output'", "unknown output extension '.tiff'")),
+    ({}, ["learn", "photo.png", "-o", "photo.png"], 2, ("'--output'", "refusing to overwrite the input")),
+    ({}, ["learn", "photo.png", "--background", "nope"], 2, ("'--background'", "unknown colour 'nope'")),
+    ({}, ["no-such-command"], 2, ("No such command", "'no-such-command'")),
 ]
 
 
-@pytest.mark.parametrize(("files", "args", "code"), SUBPROCESS_CASES,
+@pytest.mark.parametrize(("files", "args", "code", "problem"), SUBPROCESS_CASES,
                          ids=[" ".join(c[1]) for c in SUBPROCESS_CASES])
-def test_bad_input_in_a_real_process(tmp_path, photo, files, args, code):
+def test_bad_input_in_a_real_process(tmp_path, photo, files, args, code, problem):
     content = {"truncated": photo.read_bytes()[:300], "text": b"just text",
                "bomb": png_bytes_claiming(60_000, 60_000)}
     for name, kind in files.items():
         (tmp_path / name).write_bytes(content[kind])
     before = listing(tmp_path)
     proc = run_paintlr(*args, cwd=tmp_path)
-    assert_one_line_error(proc.returncode, proc.stdout, proc.stderr, code)
+    assert_one_line_error(proc.returncode, proc.stdout, proc.stderr, code, names=problem)
     assert listing(tmp_path) == before
 
 
@@ -662,7 +692,8 @@ def test_frame_pattern_never_overwrites_the_input(workdir):
     original = (workdir / "f_000.png").read_bytes()
     result = invoke("learn", "f_000.png", "-o", "f_%03d.png", "-q")
     assert (workdir / "f_000.png").read_bytes() == original
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("'--output'", "f_%03d.png: refusing to overwrite the input"))
 
 
 def test_no_arguments_shows_the_usage_unprefixed(workdir):
@@ -676,8 +707,8 @@ def test_output_that_is_an_existing_folder_is_a_usage_error_before_training(work
     Image.fromarray(colour_array()).save(workdir / "in.png")
     (workdir / "taken.gif").mkdir()
     result = invoke("learn", "in.png", "-o", "taken.gif", "-q")
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
-    assert "folder" in result.stderr
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("'--output'", "taken.gif: is a folder"))
 
 
 # --- optimizers, solver, info, sweep, logistic ------------------------------------------------
@@ -700,7 +731,8 @@ def test_sgd_seed_makes_runs_reproducible(workdir):
 
 def test_exact_engine_needs_gd(workdir):
     result = invoke("learn", "photo.png", "--optimizer", "sgd", "--engine", "exact")
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("'--engine'", "the exact engine needs optimizer gd", "not sgd"))
 
 
 def test_solver_lstsq_writes_the_optimum_in_one_frame(workdir):
@@ -728,9 +760,9 @@ def test_log_reports_distance_from_the_optimum(workdir):
 
 def test_diverging_rate_fails_in_one_line_without_writing(workdir):
     result = invoke("learn", "photo.png", "--learning-rate", "2.5", "-o", "out.gif")
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1)
     limit = 2 * 192 / 193  # 2n / (n + 1) for the 12 x 16 photo
-    assert f"{limit:.6g}" in result.stderr
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1,
+                          names=("cost exploded", "learning rate 2.5", f"largest stable rate {limit:.6g}"))
     assert not (workdir / "out.gif").exists()
 
 
@@ -767,7 +799,8 @@ def test_sweep_writes_labelled_panels(workdir):
     right = frames[-1][:12, -16:].reshape(-1, 3).astype(int)
     assert (np.abs(right - [200, 30, 30]).max(axis=1) < 40).mean() > 0.9  # the diverged panel is red
     bad = invoke("sweep", "photo.png", "-o", "sweep.png")
-    assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2)
+    assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2,
+                          names=("'--output'", "sweep.png: a sweep is an animation"))
 
 
 def test_logistic_palette_painting(workdir):
@@ -790,7 +823,8 @@ def test_logistic_palette_painting(workdir):
 
 def test_logistic_rejects_linear_only_flags(workdir):
     result = invoke("learn", "photo.png", "--model", "logistic", "--solver", "lstsq")
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("'--solver'", "the logistic model trains by batch gradient descent only"))
 
 
 # --- feature maps -----------------------------------------------------------------------------
@@ -843,18 +877,19 @@ def test_output_size_enlarges_one_hot_pixels_to_any_size(workdir):
 
 def test_frames_larger_than_the_limit_are_refused_before_training(workdir):
     result = invoke("learn", "photo.png", "--features", "xy", "--render-size", "8192", "--scale", "64")
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
-    assert "megapixels" in result.stderr
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("'--scale'", "524,288 x 393,216", "over the limit of 67 megapixels"))
     Image.fromarray(colour_array(2, 300)).save(workdir / "wide.png")
     result = invoke("learn", "wide.png", "--scale", "64", "-o", "big.webp")  # 16,384 x 128
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
-    assert "16,383" in result.stderr and "epochs" not in result.stdout
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("'--scale'", "big.webp: frames of 16,384 x 128", "16,383 pixels a side"))
     assert invoke("learn", "wide.png", "--scale", "64", "-o", "big.gif", "--frames", "2").exit_code == 0
 
 
 def test_odd_fourier_count_is_a_usage_error(workdir):
     result = invoke("learn", "photo.png", "--features", "fourier", "--n-features", "63")
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("'--n-features'", "need an even count", "not 63"))
 
 
 def test_info_reports_the_design_limit_and_ceiling(workdir):
@@ -895,21 +930,26 @@ def test_more_features_than_pixels_are_capped_with_a_note(workdir):
     assert "using 190" in result.stderr and "191 weights per channel" in result.stdout
 
 
-@pytest.mark.parametrize("flags", [["--learning-rate", "nan"], ["--max-cost", "inf"],
-                                   ["--features", "fourier", "--sigma", "inf"], ["--fps", "nan"],
-                                   ["--optimizer", "momentum", "--momentum", "nan"],
-                                   ["--init", "random", "--seed", "-1"], ["--fps", "1e-300"],
-                                   ["--fps", "0.001"]])  # a GIF cannot hold a frame for 1000 s
-def test_numbers_nothing_can_take_are_usage_errors(workdir, flags):
+@pytest.mark.parametrize(("flags", "problem"), [
+    (["--learning-rate", "nan"], ("'--learning-rate'", "nan is not a finite number")),
+    (["--max-cost", "inf"], ("'--max-cost'", "inf is not a finite number")),
+    (["--features", "fourier", "--sigma", "inf"], ("'--sigma'", "inf is not a finite number")),
+    (["--fps", "nan"], ("'--fps'", "nan is not a finite number")),
+    (["--optimizer", "momentum", "--momentum", "nan"], ("'--momentum'", "nan is not a finite number")),
+    (["--init", "random", "--seed", "-1"], ("'--seed'", "-1 is not in the range x>=0")),
+    (["--fps", "1e-300"], ("'--fps'", "1e-300 is not in the range 0.002<=x")),
+    (["--fps", "0.001"], ("'--fps'", "0.001 is not in the range 0.002<=x")),  # a GIF frame for 1000 s
+])
+def test_numbers_nothing_can_take_are_usage_errors(workdir, flags, problem):
     result = invoke("learn", "photo.png", *flags)
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2, names=problem)
 
 
 def test_threshold_below_the_design_optimum_is_refused_before_training(workdir):
     result = invoke("learn", "photo.png", "--features", "xy", "--max-cost", "1e-6",
                     "--optimizer", "momentum")
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
-    assert "out of reach" in result.stderr
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("'--max-cost'", "1e-06 is out of reach"))
 
 
 def test_sweep_runs_on_past_a_short_estimate(workdir):
@@ -919,13 +959,16 @@ def test_sweep_runs_on_past_a_short_estimate(workdir):
     assert "converged" in result.stdout and "running" not in result.stdout
 
 
-@pytest.mark.parametrize("flags", [["--soft"], ["--palette", "4"],
-                                   ["--solver", "lstsq", "--optimizer", "sgd"],
-                                   ["--solver", "lstsq", "--engine", "iterate"],
-                                   ["--solver", "exact", "--burst", "10"]])
-def test_flags_that_would_be_ignored_are_usage_errors(workdir, flags):
+@pytest.mark.parametrize(("flags", "problem"), [
+    (["--soft"], ("'--soft'", "is for the logistic model")),
+    (["--palette", "4"], ("'--palette'", "is for the logistic model")),
+    (["--solver", "lstsq", "--optimizer", "sgd"], ("'--optimizer'", "no effect with the least-squares")),
+    (["--solver", "lstsq", "--engine", "iterate"], ("'--engine'", "no effect with the least-squares")),
+    (["--solver", "exact", "--burst", "10"], ("'--burst'", "no effect with the least-squares")),
+])
+def test_flags_that_would_be_ignored_are_usage_errors(workdir, flags, problem):
     result = invoke("learn", "photo.png", *flags)
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2, names=problem)
 
 
 # --- fit and classify: tables --------------------------------------------------------------------
@@ -1006,18 +1049,27 @@ def test_bad_tables_get_one_line_errors_naming_row_and_column(workdir, content, 
     (workdir / "bad.csv").write_text(content)
     for command in ("fit", "classify"):
         result = invoke(command, "bad.csv")
-        assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1)
-        assert message in result.stderr
+        assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1, names=("bad.csv", message))
     assert "bad-fit.gif" not in listing(workdir)
 
 
-@pytest.mark.parametrize("args", [[], ["photo.png", "--example", "points"],
-                                  ["--example", "points", "--x", "z"],
-                                  ["--example", "admissions", "--predict", "45"]])
-def test_table_usage_errors(workdir, args):
+TABLE_USAGE_ERRORS = [  # (args of fit, or of classify with --predict; exit code; what the error says)
+    ([], 2, ("give a DATA file or --example NAME",)),
+    (["photo.png", "--example", "points"], 2, ("give a DATA file or --example NAME", "one of the two")),
+    (["--example", "points", "--x", "z"], 1, ("example points: no column 'z'", "the columns are 'x', 'y'")),
+    (["--example", "admissions", "--predict", "45"], 2, ("'--predict'", "'45': give two numbers")),
+    (["--example", "admissions", "--predict", "nan,85"], 2, ("'--predict'", "'nan,85': give two numbers")),
+    (["--example", "admissions", "--predict", "45,inf"], 2, ("'--predict'", "'45,inf': give two numbers")),
+    (["--example", "admissions", "--predict", "-inf,85"], 2, ("'--predict'", "'-inf,85': give two numbers")),
+]
+
+
+@pytest.mark.parametrize(("args", "code", "problem"), TABLE_USAGE_ERRORS,
+                         ids=[" ".join(args) or "no data" for args, _, _ in TABLE_USAGE_ERRORS])
+def test_table_usage_errors(workdir, args, code, problem):
     result = invoke("classify" if "--predict" in args else "fit", *args)
-    assert result.exit_code in (1, 2) and len(result.stderr.strip().splitlines()) == 1, result.stderr
-    assert "Traceback" not in result.output
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, code, names=problem)
+    assert listing(workdir) == {"photo.png"}  # nothing written, nothing trained
 
 
 def test_fit_interrupted_midway_writes_the_frames_so_far(workdir, monkeypatch):
@@ -1096,8 +1148,8 @@ def test_video_without_pyav_is_one_line_before_any_training(workdir, photo, monk
 def test_sgd_at_an_absurd_rate_is_a_clean_divergence(workdir):
     result = invoke("learn", "photo.png", "--optimizer", "sgd", "--learning-rate", "1e300",
                     "--max-epochs", "5")
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1)
-    assert "exploded" in result.stderr
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1,
+                          names=("cost exploded", "learning rate 1e+300", "largest stable rate"))
 
 
 def test_a_batch_larger_than_the_samples_is_the_full_batch(workdir):
@@ -1113,8 +1165,8 @@ def test_a_batch_larger_than_the_samples_is_the_full_batch(workdir):
 
 def test_a_newline_in_a_file_name_stays_on_one_line(workdir):
     result = invoke("learn", "no\nsuch.png")
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1)
-    assert "no\\nsuch.png" in result.stderr
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1,
+                          names=("no\\nsuch.png", "no such file"))
 
 
 def test_long_durations_read_as_a_person_reads_them():
@@ -1264,15 +1316,18 @@ def test_best_settings_train_faster_than_the_seed_rate(workdir, flags, epochs_at
     assert int(_number(best.stdout, r"^([\d,]+) epochs")) < int(_number(seed.stdout, r"^([\d,]+) epochs")) / 3
 
 
-@pytest.mark.parametrize("flags", [
-    ["--optimizer", "sgd", "--learning-rate", "best"],
-    ["--momentum", "best"],  # gd has no momentum
-    ["--optimizer", "momentum", "--learning-rate", "0.1", "--momentum", "best"],
-    ["--model", "logistic", "--learning-rate", "best"],
+@pytest.mark.parametrize(("flags", "problem"), [
+    (["--optimizer", "sgd", "--learning-rate", "best"],
+     ("'--learning-rate'", "best is known for gd", "not sgd")),
+    (["--momentum", "best"], ("'--momentum'", "best is for optimizer momentum or nesterov, not gd")),
+    (["--optimizer", "momentum", "--learning-rate", "0.1", "--momentum", "best"],
+     ("'--momentum'", "best chooses the learning rate too")),
+    (["--model", "logistic", "--learning-rate", "best"],
+     ("'--learning-rate'", "best is for the linear model")),
 ])
-def test_best_where_it_means_nothing_is_a_usage_error(workdir, flags):
+def test_best_where_it_means_nothing_is_a_usage_error(workdir, flags, problem):
     result = invoke("learn", "photo.png", *flags)
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2, names=problem)
 
 
 def test_a_single_colour_photo_forecasts_every_optimizer(workdir):
@@ -1287,7 +1342,8 @@ def test_a_single_colour_photo_forecasts_every_optimizer(workdir):
 def test_a_one_pixel_photo_has_no_cosine_features_but_two_pixels_do(workdir):
     Image.new("RGB", (1, 1), (200, 30, 30)).save(workdir / "one.png")
     result = invoke("learn", "one.png", "--features", "cosine", "--optimizer", "sgd")
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("'--features'", "a 1 x 1 image has no frequency for a cosine feature"))
     Image.fromarray(colour_array(1, 2)).save(workdir / "two.png")
     result = invoke("learn", "two.png", "--features", "cosine", "--optimizer", "sgd", "--max-epochs", "5",
                     "-o", "two.gif")
@@ -1296,7 +1352,8 @@ def test_a_one_pixel_photo_has_no_cosine_features_but_two_pixels_do(workdir):
 
 def test_max_epochs_past_the_limit_is_a_usage_error(workdir):
     result = invoke("learn", "photo.png", "--learning-rate", "3", "--max-epochs", str(10**21))
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("'--max-epochs'", f"{10**21} is not in the range 1<=x<={10**15}"))
 
 
 def test_a_photo_name_that_is_not_utf8_still_makes_a_page(tmp_path):
@@ -1313,9 +1370,12 @@ def test_sweep_run_pairs(workdir):
                     "--momentum", "best", "-o", "s.gif")
     assert result.exit_code == 0, result.output
     assert "gd lr 0.05: converged" in result.stdout and "(best) beta" in result.stdout
-    for flags in (["--run", "adam:0.1"], ["--run", "gd:0.05", "--optimizer", "gd"], ["--run", "gd:-1"]):
+    for flags, problem in ((["--run", "adam:0.1"], ("'--run'", "'adam:0.1': the optimizer must be one of")),
+                           (["--run", "gd:0.05", "--optimizer", "gd"],
+                            ("give --run, or --optimizer and --learning-rate", "not both")),
+                           (["--run", "gd:-1"], ("'--run'", "-1.0 is not in the range x>0"))):
         bad = invoke("sweep", "photo.png", *flags, "-o", "t.gif")
-        assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2)
+        assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2, names=problem)
 
 
 def test_info_reports_a_palette_painting(workdir):
@@ -1328,15 +1388,20 @@ def test_info_reports_a_palette_painting(workdir):
 def test_sweep_compares_palette_paintings(workdir):
     result = invoke("sweep", "photo.png", "--model", "logistic", "--palette", "4", "--learning-rate", "1",
                     "--learning-rate", "5", "-o", "p.gif", "--log", "p.csv")
-    assert result.exit_code == 2  # a sweep has no --log
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("No such option", "'--log'"))  # a sweep has no --log
     result = invoke("sweep", "photo.png", "--model", "logistic", "--palette", "4", "--learning-rate", "1",
                     "--learning-rate", "5", "-o", "p.gif")
     assert result.exit_code == 0, result.output
     assert result.stdout.count("% right") == 2 and "gd lr 1: converged" in result.stdout
-    for flags in (["--model", "logistic", "--optimizer", "momentum"], ["--palette", "4"],
-                  ["--model", "logistic", "--learning-rate", "best"]):
+    for flags, problem in (
+            (["--model", "logistic", "--optimizer", "momentum"],
+             ("'--optimizer'", "trains by batch gradient descent only (optimizer momentum)")),
+            (["--palette", "4"], ("'--palette'", "is for the logistic model")),
+            (["--model", "logistic", "--learning-rate", "best"],
+             ("'--learning-rate'", "best is for the linear model"))):
         bad = invoke("sweep", "photo.png", *flags, "-o", "q.gif")
-        assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2)
+        assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2, names=problem)
 
 
 def test_quality_sets_webp_jpeg_and_page_frames(workdir):
@@ -1361,7 +1426,8 @@ def test_quality_sets_webp_jpeg_and_page_frames(workdir):
     frame = np.asarray(Image.open(io.BytesIO(base64.b64decode(first))).convert("RGB"))
     assert np.array_equal(frame, lossless[0])  # PNG or lossless WebP: every pixel kept
     bad = invoke("learn", "big.png", "--quality", "0")
-    assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2)
+    assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2,
+                          names=("'--quality'", "'0' is not a number from 1 to 100"))
 
 
 def test_a_sweep_too_large_to_write_is_refused_before_preparing(workdir, monkeypatch):
@@ -1373,4 +1439,5 @@ def test_a_sweep_too_large_to_write_is_refused_before_preparing(workdir, monkeyp
     monkeypatch.setattr(sweep_mod.Sweep, "__init__", never)
     Image.fromarray(colour_array(2, 300)).save(workdir / "wide.png")
     result = invoke("sweep", "wide.png", "--scale", "64", "-o", "s.webp")
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("'--scale'", "s.webp: frames of 49,160 x 176", "16,383 pixels a side"))

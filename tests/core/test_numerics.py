@@ -64,3 +64,35 @@ def test_linear_recurrence_overflows_to_inf_not_an_exception():
     """SGD at rate 1e300 makes c = 1 - 1e300: the carries overflow, and divergence is caught later."""
     x = linear_recurrence(np.ones((1, 500)), 1.0 - 1e300, np.zeros(1))
     assert not np.all(np.isfinite(x))
+
+
+def test_settling_counts_the_rank_of_a_design_with_more_features_than_pixels():
+    """600 Fourier features on 12 x 16 pixels: 601 eigenvalues, 192 of them real and the rest rounding
+    noise, some of it above lam_max * eps (here 17 of them). Only the real ones settle; the smallest
+    of them is lam_min (which sets kappa and the best rates); least squares is the minimum-norm answer."""
+    from paintlr.core.numerics import settling
+    from paintlr.features.maps import FourierFeatures
+
+    design = FourierFeatures(600, seed=0).design(12, 16)
+    lam = design.eigen[0]
+    phi = np.c_[np.ones(192), design.x] / np.sqrt(192)
+    singular = np.linalg.svd(phi, compute_uv=False)
+    rank = int(np.sum(singular > singular[0] * 1e-10))
+    assert rank == 192
+    assert settling(lam).sum() == rank
+    lam_min, lam_max = design.extremes()
+    assert lam_min == pytest.approx(singular[rank - 1] ** 2, rel=1e-9)
+    assert lam_max == pytest.approx(singular[0] ** 2, rel=1e-12)
+    y = RNG.random((3, 192))
+    best = np.linalg.lstsq(phi * np.sqrt(192), y.T, rcond=None)[0].T
+    np.testing.assert_allclose(design.least_squares(y), best, atol=1e-9)
+
+
+def test_settling_sets_the_noise_floor_at_size_times_eps():
+    """An eigenvalue within n * eps * lam_max of zero (n eigenvalues) is rounding noise, whatever the BLAS."""
+    from paintlr.core.numerics import settling
+
+    eps = np.finfo(np.float64).eps
+    n = 300
+    lam = np.sort(np.r_[np.zeros(n - 4), [10 * eps * 4.0, 0.5 * n * eps * 4.0, 2 * n * eps * 4.0, 4.0]])
+    assert settling(lam).tolist() == [False] * (n - 2) + [True, True]

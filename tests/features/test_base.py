@@ -19,5 +19,5 @@ def test_pixel_points_are_centres_with_the_long_side_spanning_the_unit_interval(
     assert p.shape == (8, 2)
     np.testing.assert_allclose(p[1], [0.375, 0.375])  # row-major: x varies fastest
     np.testing.assert_allclose(p[4], [0.125, 0.625])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="grid size must be positive integers, got 0 x 3"):
         pixel_axes(0, 3)

@@ -27,7 +27,7 @@ def test_fourier_features_are_deterministic_by_seed():
     assert not np.allclose(a.frequencies, FourierFeatures(64, sigma=5.0, seed=2).frequencies)
     wide = FourierFeatures(20000, sigma=5.0, seed=0)
     assert wide.frequencies.std() == pytest.approx(5.0, rel=0.02)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="n_features must be a positive even integer, got 63"):
         FourierFeatures(63)
 
 

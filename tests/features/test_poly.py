@@ -27,7 +27,7 @@ def test_polynomial_features_are_every_monomial_degree_up_to_the_degree():
         pairs = set(zip(poly.a.tolist(), poly.b.tolist()))
         assert pairs == {(a, b) for a in range(degree + 1) for b in range(degree + 1)
                          if 1 <= a + b <= degree}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="degree must be a positive integer, got 0"):
         PolynomialFeatures(0)
 
 

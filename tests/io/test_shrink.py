@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from conftest import colour_array
 from image_files import STEP16, check_array
-from PIL import Image
+from PIL import Image, ImageOps
 
 import paintlr.io.shrink as shrink_mod
 from paintlr.io.image import load_image
@@ -47,6 +47,35 @@ def test_orientation_then_shrink_keeps_rotated_aspect(save):
     exif[0x0112] = 6
     path = save(blocks(16, 32), "o.jpg", exif=exif, quality=100)
     check_array(load_image(path, size=8), (8, 4, 3))
+
+
+def test_orientation_6_when_shrinking_turns_the_picture_clockwise(save):
+    """A phone held upright: the stored picture's left edge is the top of the scene. Shrunk on
+    loading (the planes are transposed after shrinking), its top-left corner ends top right."""
+    a = np.full((64, 128, 3), 255, dtype=np.uint8)
+    a[:16, :16] = [255, 0, 0]  # stored top left: red
+    a[-16:, :16] = [0, 0, 255]  # stored bottom left: blue
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    got = load_image(save(a, "phone.jpg", exif=exif, quality=100, subsampling=0), size=32)
+    check_array(got, (32, 16, 3))
+    np.testing.assert_allclose(got[1, -2], [1, 0, 0], atol=0.05)  # red: top right
+    np.testing.assert_allclose(got[1, 1], [0, 0, 1], atol=0.05)  # blue: top left
+    np.testing.assert_allclose(got[-4:].reshape(-1, 3), 1.0, atol=0.05)  # the bottom: white
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_orientation_is_the_same_shrunk_or_not(save, orientation):
+    """Shrinking transposes paintlr's own way (after shrinking); without shrinking Pillow's
+    exif_transpose does it: both give the picture Pillow shows upright."""
+    a = blocks(32, 64)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    path = save(a, f"o{orientation}.png", exif=exif)
+    with Image.open(path) as im:
+        upright = save(ImageOps.exif_transpose(im).convert("RGB"), f"upright{orientation}.png")
+    got, want = load_image(path, size=16), load_image(upright, size=16)
+    assert got.shape == want.shape and np.abs(got - want).max() < 0.02  # rounding of the two orders
 
 
 # --- grey, 16-bit, palettes, CMYK ------------------------------------------------------------

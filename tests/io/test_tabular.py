@@ -197,6 +197,16 @@ def test_delimiter_falls_back_to_the_commonest_when_the_sniffer_gives_up():
     assert _delimiter(["1 2", "3 4"]) is None
 
 
+
+def test_the_fallback_counts_lines_holding_a_delimiter_not_its_occurrences(table):
+    """Semicolons on every line and commas (decimal commas) on one: the sniffer gives up on the
+    ragged row 4, semicolons are on most lines, and the error names row 4, not row 1."""
+    text = "height;weight\n1.5;60\n1.6;65\n1.7\n1.8;70,5,71,5,72,5\n"
+    assert _delimiter(text.splitlines()) == ";"
+    path = table(text)
+    assert error(path) == f"{path}: row 4 has 1 cells, but row 1 has 2 (cells separated by semicolons)"
+
+
 # ---- errors: each one line, naming the row and the column --------------------------------------
 
 def test_error_classes():

@@ -160,3 +160,21 @@ def test_one_hot_sgd_stability_limit(batch):
     with pytest.raises(ArithmeticError):
         LinearRegressionModel(seed=0).train(OneHot(n), y, learning_rate=1.3 * limit, epochs=3000,
                                             max_cost=0, optimizer="sgd", batch_size=batch)
+
+
+@pytest.mark.parametrize("beta", [1.0, 1.5, -0.1, float("nan")])
+@pytest.mark.parametrize("optimizer", ["momentum", "nesterov"])
+def test_momentum_outside_zero_to_one_is_refused_through_the_api(beta, optimizer):
+    """beta = 1 never damps: refused up front by name, not left to fail later as a divergence."""
+    from paintlr.models.optimizers import Momentum
+    from paintlr.runs.painting import Painting
+
+    message = r"momentum must be in \[0, 1\), got"
+    with pytest.raises(ValueError, match=message):
+        Momentum(beta, nesterov=optimizer == "nesterov")
+    with pytest.raises(ValueError, match=message):
+        LinearRegressionModel(optimizer=optimizer, momentum=beta, learning_rate=0.1).train(
+            OneHot(4), RNG.random(4), epochs=10)
+    with pytest.raises(ValueError, match=message):
+        Painting(RNG.random((3, 4, 3)), optimizer=optimizer, momentum=beta)
+    assert Momentum(np.nextafter(1.0, 0.0)).beta < 1  # just below 1 is a momentum

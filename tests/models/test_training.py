@@ -103,3 +103,22 @@ def test_logistic_cost_equal_to_max_cost_is_not_converged(kind):
     above = LogisticRegressionModel(learning_rate=LR, max_cost=just_above, **options).train(samples, labels,
                                                                                              epochs=5)
     assert above.epochs == 0 and above.converged
+
+
+def test_the_exact_jump_stops_momentum_only_once_its_cost_stays_below_max_cost():
+    """Heavy-ball momentum's cost dips below max_cost and rises again: the exact engine jumps to an
+    epoch from which every later cost is below it (on the envelope), not to the first dip."""
+    y = np.random.default_rng(3).random((16, 3))
+    settings = dict(optimizer="momentum", momentum=0.9, learning_rate=1.0)
+    costs: list[float] = []
+    LinearRegressionModel(max_cost=0, engine="iterate", **settings).train(
+        OneHot(16), y, epochs=300, log_every=1, on_log=lambda _, cost: costs.append(cost))
+    costs = np.array(costs)
+    for max_cost in (0.05, 0.02, 0.01, 0.005):
+        below = costs < max_cost
+        first, stays = int(np.argmax(below)), int(costs.size - np.argmax(~below[::-1]))
+        assert first < stays  # a dip below max_cost, then the cost rises above it again
+        model = LinearRegressionModel(max_cost=max_cost, engine="exact", **settings)
+        result = model.train(OneHot(16), y, epochs=10**6)
+        assert result.converged and result.cost == pytest.approx(costs[result.epochs], rel=1e-9)
+        assert stays <= result.epochs <= stays + 5 and np.all(costs[result.epochs:] < max_cost)

@@ -233,3 +233,46 @@ def test_notebook_display_runs_in_its_iframe(page, tmp_path, photo):
     frame.locator("#learning-rate").wait_for()
     assert frame.locator("#live").is_visible()
     assert page.console_errors == []
+
+
+def test_frame_at_near_the_stable_limit_shrinks_the_mean_by_n_plus_one_over_n(page, tmp_path, photo):
+    """Near 2n / (n + 1) the mean colour's error shrinks by |1 - rate (n + 1) / n| per epoch, slowly
+    and with alternating sign, while 1 - rate would already have shrunk it far more: from a black
+    start the mean then stands out by tens of grey levels."""
+    out = tmp_path / "near.html"
+    run("learn", str(photo), "-o", str(out))
+    page.goto(out.as_uri())
+    limit = page.evaluate("paintlr.run.live.maxStable")
+    assert limit == pytest.approx(2 * 192 / 193)
+    target = load_image(photo)
+    for fraction, epoch in [(0.999, 100), (0.9995, 1001), (0.99, 10)]:
+        rate = fraction * limit
+        expected = python_frame(target, rate, epoch)
+        got = frame_at(page, rate, epoch)
+        assert got is not None and np.abs(got[:, :, :3].astype(int) - expected).max() <= 1, (rate, epoch)
+    assert page.console_errors == []
+
+
+def test_stepping_past_either_end_stays_on_the_first_or_last_frame(page, tmp_path, photo):
+    out = tmp_path / "steps.html"
+    run("learn", str(photo), "--frames", "5", "-o", str(out))
+    page.goto(out.as_uri())
+    count = page.evaluate("paintlr.run.rows.length")
+
+    def loaded() -> bool:  # a broken image is complete with no width
+        page.wait_for_function("document.getElementById('frame').complete")
+        return page.evaluate("document.getElementById('frame').naturalWidth") > 0
+
+    page.keyboard.press("End")
+    last = page.get_attribute("#frame", "src")
+    for step in ("key", "button", "key"):
+        page.keyboard.press("ArrowRight") if step == "key" else page.click("#next")
+        assert page.evaluate("paintlr.current") == count - 1
+        assert page.get_attribute("#frame", "src") == last and loaded()
+        assert page.text_content("#readout").startswith(f"frame {count} of {count}")
+    page.keyboard.press("Home")
+    page.click("#prev")
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("paintlr.current") == 0 and loaded()
+    assert page.text_content("#readout").startswith(f"frame 1 of {count} · epoch 0")
+    assert page.console_errors == []

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
 import pytest
 from figure_pixels import axes_named, frame_ok, near, red, region
 
-from paintlr.render.canvas import MODEL
+from paintlr.render.canvas import BLACK, GREEN, MODEL, RED
 from paintlr.render.fit_figure import PATH, FitFigure
 from paintlr.runs.line_fit import FitState
 
@@ -154,14 +155,65 @@ def test_still_draws_the_model_after_each_number_of_steps(single):
     assert np.array_equal(single.draw([state]), fit_figure().draw([state]))
 
 
-def test_states_from_the_fitting_module_draw():
-    """FitAnimation's ticks are FitStates field for field (the CLI passes FitState(**vars(tick)))."""
+def test_a_fit_animation_draws_its_own_ticks_as_the_run_goes():
+    """FitAnimation's ticks drawn by its own figure: the line, the path and the title follow the run
+    to least squares, where the title turns green."""
+    from paintlr.render.pictures import fit_figure as figure_of
     from paintlr.runs.line_fit import FitAnimation
 
-    animation = FitAnimation(X, Y, x_names=["x"], learning_rates=[0.05, 0.2, 0.5], frames=4)
-    figure = FitFigure(X, Y, x_names=["x"], y_name="y", predict=animation.runs[0].predict,
-                       best=animation.best, labels=animation.labels, epochs=max(animation.end, 1),
-                       cost_range=(animation.optimal_cost, max(r.cost(0) for r in animation.runs)),
-                       surface=animation.path_box())
-    frames = [figure.draw([FitState(**vars(t)) for t in ticks]) for ticks in animation]
-    assert len(frames) >= 2 and all(frame_ok(f) for f in frames)
+    animation = FitAnimation(X, Y, x_names=["x"], frames=6)
+    drawing = figure_of(animation)
+    ticks = [row for row in animation]
+    frames = [drawing.draw(row) for row in ticks]
+    assert [row[0].status for row in ticks] == ["running"] * (len(ticks) - 1) + ["converged"]
+    assert len(frames) >= 4 and all(frame_ok(f) for f in frames)
+    assert all(not np.array_equal(a, b) for a, b in itertools.pairwise(frames))
+    figure = drawing.figure
+    # the path on the error surface only grows, from the start to the optimum
+    surface = axes_named(figure, "intercept b")
+    path = [near(region(f, surface)[0], PATH).sum() for f in frames]
+    assert path == sorted(path) and path[-1] > path[0] + 200
+    # the converged line is least squares' y = 0.6 + 0.8 x: in every pixel column, within 3 pixels
+    ax = axes_named(figure, "x")
+    pixels, top, left = region(frames[-1], ax)
+    h = figure.bbox.height
+    legend = ax.get_legend().get_window_extent()
+    offsets = []
+    for col in range(int(legend.x1) + 2 - left, pixels.shape[1]):  # right of the legend's sample
+        rows = np.flatnonzero(near(pixels[:, col], MODEL, 30))
+        x_at = ax.transData.inverted().transform((col + left, 0))[0]
+        expected = h - ax.transData.transform((x_at, 0.6 + 0.8 * x_at))[1]
+        offsets.append(np.median(rows) + top - expected if rows.size else np.nan)  # nan: under a point
+    offsets = np.array(offsets)
+    drawn = offsets[np.isfinite(offsets)]
+    assert drawn.size > 0.95 * offsets.size > 200 and np.all(np.abs(drawn) <= 3)
+    # green (converged) only in the last frame's title
+    green = [near(f, GREEN, 30).sum() for f in frames]
+    assert green[-1] > 100 and not any(green[:-1])
+
+
+def test_the_title_colour_tells_running_converged_and_diverged(single):
+    ax = axes_named(single, "x")
+    box = ax.get_window_extent()
+    title = slice(0, int(single.figure.bbox.height - box.y1))  # the rows above the data axes
+    colours = {}
+    for status in ("running", "converged", "diverged"):
+        frame = single.draw([fit_state([0.5, 0.7], status=status)])[title]
+        colours[status] = {name: int(near(frame, code, 30).sum()) for name, code in
+                           (("black", BLACK), ("green", GREEN), ("red", RED))}
+    assert colours["running"]["black"] > 100 and colours["running"]["green"] == colours["running"]["red"] == 0
+    assert colours["converged"]["green"] > 100 and colours["converged"]["red"] == 0
+    assert colours["diverged"]["red"] > 100 and colours["diverged"]["green"] == 0
+
+
+def test_the_cost_marker_sits_at_the_epoch_and_cost_of_the_state(single):
+    """On the log-cost, symlog-epoch axes: the marker's centre is where (epoch, cost) maps."""
+    ax = axes_named(single, "epoch")
+    h = single.figure.bbox.height
+    for epoch, cost in ((3, 2.0), (200, 0.3), (1000, 0.17)):
+        state = FitState("", epoch, BEST, cost, "running", (np.array([epoch]), np.array([cost])))
+        pixels, top, left = region(single.draw([state]), ax)
+        rows, cols = np.nonzero(near(pixels, MODEL, 30))
+        column, row = ax.transData.transform((epoch, cost))
+        assert 20 < rows.size < 200  # one dot: a history of one point draws no line
+        assert abs(cols.mean() + left - column) <= 2 and abs(rows.mean() + top - (h - row)) <= 2

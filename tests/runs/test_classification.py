@@ -64,7 +64,22 @@ def test_degree_curves_the_boundary_and_fits_better():
 
 def test_two_inputs_and_two_classes_are_required():
     x, y = admissions()
-    with pytest.raises(OptionError):
+    with pytest.raises(OptionError, match="two input columns, got 4"):
         Classification(np.c_[x, x], y, x_names=["a", "b", "c", "d"])
-    with pytest.raises(OptionError):
+    with pytest.raises(OptionError, match="two or more classes"):
         Classification(x, np.zeros(len(y)), x_names=["a", "b"])
+
+
+def test_a_run_cut_off_by_max_epochs_is_not_converged():
+    """Stopped by max_epochs while the cost still falls: every tick is running. With room to settle,
+    the same run ends converged, before max_epochs."""
+    x, y = admissions()
+    cut = list(Classification(x, y, x_names=["exam1", "exam2"], max_epochs=20, frames=6))
+    assert cut[-1].epoch == 20 and {t.status for t in cut} == {"running"}
+    settled = list(Classification(x, y, x_names=["exam1", "exam2"], max_epochs=2000, frames=6))
+    assert settled[-1].status == "converged" and settled[-1].epoch < 2000
+    assert cut[-1].cost > settled[-1].cost + 1e-3  # cut off on the way down
+    assert {t.status for t in settled[:-1]} == {"running"}
+    crawl = list(Classification(x, y, x_names=["exam1", "exam2"], standardize=False, max_epochs=300,
+                                frames=4))
+    assert crawl[-1].epoch == 300 and crawl[-1].status == "running"

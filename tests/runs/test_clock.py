@@ -116,3 +116,31 @@ def test_blowup_epoch_is_the_first_blown_up_epoch():
         assert blowup_epoch(cost, 1e20, 22) is None  # not by max_epochs
         assert blowup_epoch(lambda k: 1.0, 1.0, 10**6) is None
     assert next(k for k in range(10) if blown_up(cost(k), 1.0)) == 3
+
+
+def test_the_last_planned_frame_is_the_stop_epoch_even_on_a_plateau():
+    """A cost that levels off at its optimum, with max_cost a hair above it: the last equal step of
+    the RMS error is reached (within rounding) epochs before the run stops; the stop is drawn too."""
+    def cost(k: int) -> float:
+        return 0.25 + 0.5 * 0.9**k
+
+    for margin in (1e-3, 1e-9, 1e-12, 1e-13):
+        end = stop_epoch(cost, 0.25 * (1 + margin), 10**6)
+        for detail in (None, lambda k: 0.5 * 0.9**k):
+            epochs = plan_frames(cost, 20, end, detail)
+            assert epochs[-1] == end and epochs == sorted(set(epochs)), (margin, epochs[-3:], end)
+
+
+def test_a_painting_stopping_just_above_its_optimum_shows_its_last_epoch():
+    from conftest import colour_array
+
+    from paintlr.features.maps import CosineFeatures
+    from paintlr.runs.painting import Painting
+
+    target = colour_array() / 255.0
+    design = CosineFeatures(16, aspect=12 / 16).design(12, 16)
+    optimum = Painting(target, design=design).optimal_cost
+    painting = Painting(target, design=design, max_cost=optimum * (1 + 1e-12))
+    frames = list(painting)
+    assert painting.frame_epochs[-1] == painting.stop_epoch == frames[-1].epoch > 100
+    assert frames[-1].cost < painting.max_cost <= frames[-2].cost

@@ -76,6 +76,20 @@ def test_three_rates_on_one_clock_one_diverging():
     assert clock == sorted(clock)
 
 
+def test_a_rate_exactly_at_the_stable_limit_is_unstable():
+    """At alpha = 2 / lambda_max the steepest direction flips sign every epoch and never shrinks: no
+    stop epoch, never converged. One ulp below the limit is (barely) stable."""
+    limit = LineFit(X, Y, x_names=["x"]).max_stable_learning_rate
+    at = LineFit(X, Y, x_names=["x"], learning_rate=limit)
+    assert at.unstable and at.stop_epoch is None
+    assert at.cost(10**6) > 0.5 * at.cost(0)  # nowhere near least squares' 0.16 from 5.3
+    below = LineFit(X, Y, x_names=["x"], learning_rate=np.nextafter(limit, 0.0))
+    assert not below.unstable and below.stop_epoch is not None
+    statuses = [row[0].status for row in FitAnimation(X, Y, x_names=["x"], learning_rates=[limit], frames=8)]
+    assert "converged" not in statuses
+    assert FitAnimation(X, Y, x_names=["x"], learning_rates=[limit]).unstable == [True]
+
+
 def test_path_is_gd_epoch_by_epoch_and_ends_at_least_squares():
     animation = FitAnimation(X, Y, x_names=["x"], learning_rates=[0.05])
     ticks = list(animation)

@@ -119,3 +119,37 @@ def test_a_run_that_finishes_within_the_cap_is_not_truncated(monkeypatch):
     frames = list(bursts)
     assert len(frames) == 4 and frames[-1].cost < bursts.max_cost <= frames[-2].cost
     assert bursts.truncated is False
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum"])
+def test_a_threshold_at_or_below_the_designs_optimum_is_out_of_reach(optimizer):
+    """The cost never gets below the least-squares optimum: max_cost equal to it would run to
+    max_epochs; refused up front. A hair above it is a threshold like any other."""
+    from paintlr.errors import OptionError
+
+    t, design = target(6, 7), XYFeatures().design(6, 7)
+    optimum = Painting(t, design=design, optimizer=optimizer).optimal_cost
+    assert optimum > 0.01
+    for max_cost in (optimum, optimum * (1 - 1e-9)):
+        with pytest.raises(OptionError, match=f"{max_cost:g} is out of reach: the best this design can do"):
+            Painting(t, design=design, optimizer=optimizer, max_cost=max_cost)
+    above = Painting(t, design=design, optimizer=optimizer, max_cost=np.nextafter(optimum, np.inf))
+    assert above.max_cost > above.optimal_cost == optimum
+    with pytest.raises(OptionError, match="0 is out of reach"):  # one-hot pixels: the optimum is 0
+        Painting(t, max_cost=0.0)
+
+
+@pytest.mark.parametrize("init", ["zeros", "mean", "random"])
+def test_the_live_closed_form_is_offered_only_from_a_flat_start(init):
+    """The page's closed form starts every pixel at the bias: from zeros or the mean colour, yes;
+    from random weights (init random), which it cannot compute, no."""
+    t = target(6, 7)
+    painting = Painting(t, init=init, seed=1)
+    live = painting.live()
+    if init == "random":
+        assert live is None
+        return
+    assert live is not None and live["kind"] == "onehot" and (live["width"], live["height"]) == (7, 6)
+    expected = t.reshape(-1, 3).mean(axis=0) if init == "mean" else np.zeros(3)
+    np.testing.assert_allclose(live["start"], expected, rtol=1e-12)
+    assert live["rate"] == painting.learning_rate and live["epoch"] == painting.stop_epoch
