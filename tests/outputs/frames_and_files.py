@@ -10,7 +10,7 @@ import numpy as np
 from conftest import colour_array, gif_structure, listing, read_frames
 from PIL import Image
 
-from paintlr.outputs import write_animation
+from paintlr.outputs import Outputs, write_animation
 
 
 def fading_in(count: int = 6, h: int = 12, w: int = 16) -> list[np.ndarray]:
@@ -78,6 +78,15 @@ def changing(count: int = 8, h: int = 20, w: int = 26) -> list[np.ndarray]:
             frame = frame // 2 + 40  # everything changes
         frames.append(frame)
     return frames
+
+
+def write_streamed(path, frames, **options) -> bytes:
+    """The bytes of `path` written by Outputs from a generator of `frames`, with `options`."""
+    with Outputs([path], **options) as out:
+        for frame in stream(frames):
+            out.add(frame)
+        out.commit()
+    return path.read_bytes()
 
 
 def stream(frames, produced: list | None = None):

@@ -7,10 +7,8 @@ import struct
 import numpy as np
 import pytest
 from conftest import read_frames
-from frames_and_files import changing, check_looping_animation, png_chunks, stream
+from frames_and_files import changing, check_looping_animation, png_chunks, write_streamed
 from PIL import Image
-
-from paintlr.outputs import Outputs
 
 
 def test_apng_animation(tmp_path):
@@ -21,11 +19,7 @@ def test_apng_animation(tmp_path):
 def test_streamed_apng_is_exact(tmp_path, scale):
     frames = changing()
     path = tmp_path / "a.apng"
-    with Outputs([path], fps=20, scale=scale) as out:
-        for frame in stream(frames):
-            out.add(frame)
-        out.commit()
-    chunks = png_chunks(path.read_bytes())
+    chunks = png_chunks(write_streamed(path, frames, fps=20, scale=scale))
     kinds = [k for k, _ in chunks]
     assert kinds[:3] == [b"IHDR", b"acTL", b"fcTL"] and kinds[-1] == b"IEND"
     assert struct.unpack(">II", chunks[1][1]) == (len(frames), 0)  # frame count, loop forever

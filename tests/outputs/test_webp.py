@@ -11,11 +11,9 @@ from frames_and_files import (
     changing,
     check_looping_animation,
     riff_chunks,
-    stream,
+    write_streamed,
 )
 from PIL import Image
-
-from paintlr.outputs import Outputs
 
 
 def test_webp_animation(tmp_path):
@@ -26,11 +24,7 @@ def test_webp_animation(tmp_path):
 def test_streamed_webp_reads_back(tmp_path, scale):
     frames = changing()
     path = tmp_path / "a.webp"
-    with Outputs([path], fps=20, scale=scale) as out:
-        for frame in stream(frames):
-            out.add(frame)
-        out.commit()
-    chunks = riff_chunks(path.read_bytes())
+    chunks = riff_chunks(write_streamed(path, frames, fps=20, scale=scale))
     assert [k for k, _ in chunks] == [b"VP8X", b"ANIM"] + [b"ANMF"] * len(frames)
     vp8x = chunks[0][1]
     assert vp8x[0] & 0x02  # animation
