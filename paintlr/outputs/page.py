@@ -4,8 +4,8 @@ Plain HTML, CSS and JavaScript from paintlr/outputs/assets, with every frame ins
 (PNG or WebP, whichever is smaller) and the log rows as JSON: no network request of any
 kind. A `live` description (the data of a closed form) lets the page compute the exact
 picture at any learning rate and epoch itself. `PageWriter` streams frames into a file as
-they come, so memory does not grow with their number; `notebook_html` wraps a page for
-Jupyter within an embedding budget.
+they come, so memory does not grow with their number, and `HtmlWriter` makes it an output
+(.html) among the others; `notebook_html` wraps a page for Jupyter within an embedding budget.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import math
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
@@ -25,6 +26,9 @@ from PIL import Image
 
 from ..render.pictures import drawer
 from ..settings import FPS, QUALITY
+from .transaction import TempFile
+from .webp import webp_options
+from .writer import Settings, Writer, register
 
 NOTEBOOK_BUDGET = 10_000_000  # bytes a notebook display embeds at most (matplotlib's own limit is 20 MB)
 
@@ -32,11 +36,6 @@ NOTEBOOK_BUDGET = 10_000_000  # bytes a notebook display embeds at most (matplot
 @cache
 def _asset(name: str) -> str:
     return resources.files(__package__).joinpath("assets", name).read_text(encoding="utf-8")
-
-
-def webp_options(quality: int | str) -> dict:
-    """Pillow's WebP options for a quality: 1 to 100 lossy, or "lossless" (every pixel kept)."""
-    return {"lossless": True} if quality == "lossless" else {"lossless": False, "quality": int(quality)}
 
 
 def encode_frame(frame: np.ndarray, quality: int | str = QUALITY) -> str:
@@ -106,6 +105,50 @@ class PageWriter:
         self.fp.write((f"];</script>\n<script type=\"application/json\" id=\"paintlr-data\">"
                        f"{_script_json(data)}</script>\n<script>{_asset('player.js')}</script>\n</body></html>\n")
                       .encode(errors="backslashreplace"))
+
+
+@register
+class HtmlWriter(Writer):
+    """The player page as an output among the others: frames at their own size (the page scales
+    them), each with its log row, and the summary known at the end."""
+
+    extensions = (".html",)
+    bytes_per_pixel = 0.25
+    needs_rows = True
+
+    def __init__(self, name: str, settings: Settings):
+        self.name = name
+        self.temps = [TempFile(name)]
+        self.rows: list = []
+        self.count = 0
+        self.summary = ""
+        shown = settings.page or {"title": Path(name).stem}
+        try:
+            self.page = PageWriter(self.temps[0].fp, columns=settings.columns, fps=settings.fps,
+                                   quality=settings.quality, **shown)
+        except BaseException:  # not yet an output Outputs knows of: its file is this writer's to remove
+            self.temps[0].discard()
+            raise
+
+    def row(self, row: Sequence) -> None:
+        self.rows = [*self.rows, row]
+
+    def frame(self, frame: np.ndarray, ms: int) -> None:
+        self.page.add(frame, self.rows[self.count])
+        self.count += 1
+
+    def snapshot(self) -> tuple[dict, list]:
+        state, sizes = super().snapshot()
+        return dict(state, page_rows=list(self.page.data["rows"])), sizes
+
+    def restore(self, snapshot: tuple[dict, list]) -> None:
+        state, sizes = snapshot
+        self.page.data["rows"] = state["page_rows"]
+        super().restore(({k: v for k, v in state.items() if k != "page_rows"}, sizes))
+
+    def finish(self) -> None:
+        self.page.close(self.summary)
+        super().finish()
 
 
 def page_html(pictures: Iterable[tuple[np.ndarray, Sequence[float]]], *, summary: str = "",

@@ -1,4 +1,5 @@
-"""Frames to video files: H.264 in .mp4 and VP9 in .webm, through PyAV (the optional `video` extra).
+"""Frames to video files: H.264 in .mp4 and VP9 in .webm, through PyAV (the optional `video` extra),
+and their writers among the outputs.
 
 PyAV is imported only when a video is written, so that paintlr works without it; the
 command line calls `require_av` before training, to fail at once with what to install.
@@ -8,10 +9,14 @@ from __future__ import annotations
 
 import importlib.util
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 
 from ..errors import OutputError
+from .images import pil_image, scaled
+from .transaction import TempFile
+from .writer import Settings, Writer, register
 
 VIDEO = {".mp4": ("mp4", "libx264"), ".webm": ("webm", "libvpx-vp9")}
 
@@ -131,3 +136,51 @@ class VideoEncoder:
                 close()
             except Exception:  # anything av raises while tearing down
                 pass
+
+
+class VideoWriter(Writer):
+    """A video output: a frame at a time through `VideoEncoder`, each shown for its duration."""
+
+    max_side = 8192
+
+    @classmethod
+    def check_available(cls) -> None:
+        require_av()
+
+    def __init__(self, name: str, settings: Settings):
+        self.name, self.scale = name, settings.scale
+        self.temps = [TempFile(name, open_file=False)]
+        try:
+            self.encoder = VideoEncoder(self.temps[0].tmp, Path(name).suffix.lower(), settings.fps)
+        except BaseException:  # not yet an output Outputs knows of: its file is this writer's to remove
+            self.temps[0].discard()
+            raise
+
+    def frame(self, frame: np.ndarray, ms: int) -> None:
+        if self.scale > 1:
+            frame = np.asarray(scaled(pil_image(frame), self.scale))
+        self.encoder.add(frame, ms)  # cannot be rolled back: Outputs.add holds Ctrl-C until the frame is in
+
+    def finish(self) -> None:
+        self.encoder.close()
+        super().finish()
+
+    def abort(self) -> None:
+        self.encoder.abort()
+        super().abort()
+
+
+@register
+class Mp4Writer(VideoWriter):
+    """MP4 (H.264)."""
+
+    extensions = (".mp4",)
+    bytes_per_pixel = 0.012
+
+
+@register
+class WebmWriter(VideoWriter):
+    """WebM (VP9)."""
+
+    extensions = (".webm",)
+    bytes_per_pixel = 0.008

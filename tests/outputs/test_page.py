@@ -11,9 +11,11 @@ import re
 import numpy as np
 import pytest
 from conftest import colour_array
+from frames_and_files import fading_in, no_part_files, page_data
 from PIL import Image
 
 from paintlr.io.tabular import load_example
+from paintlr.outputs import Outputs
 from paintlr.outputs.page import PageWriter, encode_frame, notebook_html, page_html
 from paintlr.runs.classification import Classification
 from paintlr.runs.line_fit import FitAnimation
@@ -96,3 +98,31 @@ def test_a_fit_a_classification_and_a_sweep_display_themselves(photo):
     runs, _ = sweep_runs(target.shape)
     display = Sweep(target, runs, frames=4)._repr_html_()
     assert '"live":null' in html.unescape(display) and frames_in(display) >= 2
+
+
+# --- the page as an output among the others ---------------------------------------------
+
+def test_the_page_holds_each_frame_losslessly_or_near(tmp_path):
+    import base64
+    import io
+
+    frames = fading_in(4, 30, 40)
+    with Outputs([tmp_path / "a.html"], columns=()) as out:
+        for i, frame in enumerate(frames):
+            out.add(frame, (i,))
+        out.commit()
+    uris, _ = page_data(tmp_path / "a.html")
+    for uri, frame in zip(uris, frames, strict=True):
+        with Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))) as im:
+            back = np.asarray(im.convert("RGB"))
+        error = np.abs(back.astype(int) - frame)
+        if uri.startswith("data:image/png"):
+            assert error.max() == 0
+        else:  # WebP at quality 90: lossy, its colour at half resolution
+            assert error.mean() < 8  # this test picture is noise on saturated gradients
+
+
+def test_a_page_needs_a_row_per_frame(tmp_path):
+    with Outputs([tmp_path / "a.html"], columns=("cost",)) as out, pytest.raises(ValueError, match="row"):
+        out.add(fading_in(2)[0])
+    assert no_part_files(tmp_path)

@@ -10,8 +10,10 @@ import sys
 import av
 import numpy as np
 import pytest
+from conftest import listing
 
 from paintlr.errors import OutputError
+from paintlr.outputs import Outputs
 from paintlr.outputs.video import VIDEO, VideoEncoder, require_av
 
 EXTS = sorted(VIDEO)
@@ -159,3 +161,16 @@ def test_a_failing_write_raises_and_abort_is_quiet(ext):
             encoder.add(smooth(16, 16, t), 50)
         encoder.close()
     encoder.abort()
+
+
+# --- the video as an output among the others ---------------------------------------------
+
+def test_asking_for_video_without_pyav_fails_before_any_file(tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "av" else real(name, *args))
+    with pytest.raises(OutputError, match=r"pip install 'paintlr\[video\]'"):
+        Outputs([tmp_path / "a.gif", tmp_path / "a.mp4"])
+    assert not listing(tmp_path)

@@ -1,0 +1,114 @@
+"""The one 256-colour palette of a colour GIF, chosen before its first frame is written, and frames
+as palette images (grey frames on the grey ramp, exact)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from PIL import Image
+
+from .images import scaled
+
+GREY_PALETTE = [v for i in range(256) for v in (i, i, i)]
+_SPREAD = [(r, g, b) for r in range(0, 256, 51) for g in range(0, 256, 51) for b in range(0, 256, 51)] \
+    + [(v, v, v) for v in range(0, 256, 6)]
+PALETTE_SAMPLE = 512 * 512  # pixels per image a palette is chosen from; larger ones are sampled
+
+
+def _rgb(image: np.ndarray) -> np.ndarray:
+    """Any image (uint8, or float in [0, 1]; grey or colour) as uint8 RGB, (h, w, 3)."""
+    a = np.asarray(image)
+    if a.dtype != np.uint8:
+        a = (np.clip(a, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+    if a.ndim == 2:
+        a = a[:, :, None]
+    a = a[:, :, :3]
+    return np.repeat(a, 3, axis=2) if a.shape[2] == 1 else a
+
+
+def _sample(image: np.ndarray) -> np.ndarray:
+    """Every s-th pixel of each s-th row, s chosen to leave at most PALETTE_SAMPLE pixels:
+    a palette needs the colours, not every pixel (at 4096 px, all of them cost 700 MB)."""
+    step = max(1, int(np.ceil(np.sqrt(image.shape[0] * image.shape[1] / PALETTE_SAMPLE))))
+    return image[::step, ::step]
+
+
+def _octree(images: list[np.ndarray], colours: int) -> list[tuple[int, int, int]]:
+    """The distinct colours the fast octree quantiser picks for these images' pixels together."""
+    montage = np.concatenate([im.reshape(-1, 1, 3) for im in images], axis=0)
+    quantised = Image.fromarray(montage).quantize(colours, method=Image.Quantize.FASTOCTREE)
+    flat = quantised.getpalette() or []
+    used = [i for i, n in enumerate(quantised.histogram()[:len(flat) // 3]) if n]
+    return list(dict.fromkeys(tuple(flat[3 * i:3 * i + 3]) for i in used))
+
+
+def gif_palette(first: np.ndarray, reference: np.ndarray | None = None) -> Image.Image:
+    """One 256-colour palette for a whole colour GIF, known before its first frame is written.
+
+    Built by the fast octree quantiser from the reference image (the target photo,
+    counted twice, as the animation holds on the final frame that approaches it) and
+    the first frame; from the first frame alone if there is no reference. Slots left
+    unused (small images, flat pictures) go to the colours on the way from the first
+    frame to the reference, then to an even spread of colours, so that the frames in
+    between still find near colours.
+    """
+    first = _rgb(_sample(np.asarray(first)))  # a palette needs the colours, not every pixel
+    ref = None if reference is None else _rgb(_sample(np.asarray(reference)))
+    colours = _octree([ref, ref, first] if ref is not None else [first], 256)
+    if len(colours) < 256 and ref is not None:
+        if ref.shape != first.shape:
+            ref = np.asarray(Image.fromarray(ref).resize(first.shape[1::-1], Image.Resampling.BILINEAR))
+        between = [(first * (1 - t) + ref * t + 0.5).astype(np.uint8) for t in (0.25, 0.5, 0.75)]
+        present = set(colours)
+        colours += [c for c in _octree(between, 256 - len(colours)) if c not in present]
+    present = set(colours)
+    colours += [c for c in _SPREAD if c not in present][:max(0, 256 - len(colours))]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(_distinct_colours([v for c in colours[:256] for v in c]))
+    return palette
+
+
+def _distinct_colours(flat: list[int]) -> list[int]:
+    """The palette padded to 256 entries with every colour different.
+
+    Pillow's own GIF writer (save_all, used before the streaming writer) matched frame
+    palettes to the global one colour by colour, and a repeated colour cost it a
+    256 x 256 search per frame (30 ms at 256^2). The streaming writer writes palette
+    indices as they are; distinct entries keep one index per colour, so the box of
+    changed indices is the box of changed colours.
+    """
+    colours = list(zip(flat[0::3], flat[1::3], flat[2::3], strict=True))
+    seen: set[tuple[int, int, int]] = set()
+    spare = ((r, g, b) for r in range(256) for g in range(256) for b in range(256))
+    out = []
+    for colour in colours + [colours[0]] * (256 - len(colours)):
+        while colour in seen:
+            colour = next(spare)
+        seen.add(colour)
+        out.extend(colour)
+    return out
+
+
+def palette_image(frame: np.ndarray, palette: Image.Image | None, dither: bool) -> Image.Image:
+    """A frame as a palette image: grey frames on the grey ramp, colour ones on `palette`."""
+    if palette is None:
+        im = Image.frombytes("P", (frame.shape[1], frame.shape[0]),
+                             np.ascontiguousarray(frame.reshape(frame.shape[:2])).tobytes())
+        im.putpalette(GREY_PALETTE)
+        return im
+    mode = Image.Dither.FLOYDSTEINBERG if dither else Image.Dither.NONE
+    return Image.fromarray(frame).quantize(palette=palette, dither=mode)
+
+
+def is_grey(frame: np.ndarray) -> bool:
+    """A grey frame: (h, w) or (h, w, 1)."""
+    return frame.ndim == 2 or frame.shape[2] == 1
+
+
+def gif_frames(frames: Sequence[np.ndarray], scale: int = 1, dither: bool = False) -> list[Image.Image]:
+    """Palette images for a few frames held in memory, all with the palette a GIF of them gets
+    (the last frame standing for the reference). The GIF writer itself converts one frame at a time.
+    """
+    palette = None if is_grey(frames[0]) else gif_palette(frames[0], frames[-1])
+    return [scaled(palette_image(f, palette, dither), scale) for f in frames]
