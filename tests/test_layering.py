@@ -208,7 +208,7 @@ def test_the_layering_has_the_expected_edges():
     assert {"core.numerics", "core.trajectories", "settings"} <= edges["core.designs"]
     assert {"core.designs", "models.estimator", "models.optimizers",
             "models.training"} <= edges["models.linear"]
-    assert "settings" in edges["cli.app"]
+    assert "settings" in edges["cli.options"]
     for leaf in ("settings", "errors", "core.numerics", "models.estimator"):
         assert edges[leaf] == set(), (leaf, edges[leaf])
 

@@ -37,7 +37,7 @@ def compose(panels, scale: int = 1) -> np.ndarray:
             rgb = to_uint8(np.broadcast_to(f.image, (*f.image.shape[:2], 3)))
             tile = Image.fromarray(rgb).resize((w, h), Image.Resampling.NEAREST)
         canvas.paste(tile, (x, 0))
-        cost = "exploded" if p.status == "diverged" else f"cost {f.cost:.1e}, {score(f)}"
+        cost = "exploded" if p.status == "diverged" else f"cost {f.cost:.1e}, {f.score()}"
         epoch = f"epoch {f.epoch:,}" + (" done" if p.status == "converged" else "")
         if p.status == "diverged":
             epoch = f"diverged by {f.epoch:,}"
@@ -45,11 +45,6 @@ def compose(panels, scale: int = 1) -> np.ndarray:
             fill = DIVERGED if p.status == "diverged" and j else (0, 0, 0)
             draw.text((x + 2, h + 3 + j * line), text, fill=fill, font=font)
     return np.asarray(canvas)
-
-
-def score(frame) -> str:
-    """How close a frame is: its PSNR, or for a palette painting the share of pixels right."""
-    return f"{frame.psnr:.1f} dB" if frame.accuracy is None else f"{100 * frame.accuracy:.1f} % right"
 
 
 def compose_rows(rows: list[list], scale: int = 1) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import singledispatch
 
 import numpy as np
 
@@ -11,6 +12,7 @@ from ..core.tuning import epochs_below
 from ..models.linear import LinearRegressionModel
 from ..models.optimizers import make_optimizer
 from .painting import Painting, initial_params
+from .palette_painting import PalettePainting
 
 CLOSED_FORM, ESTIMATE, NOT_PREDICTED = "closed form", "estimate", "not predicted"
 
@@ -40,7 +42,7 @@ class Forecast:
         return self.seconds_per_epoch * self.epochs
 
 
-def forecast(painting: Painting, engine_only: bool = False) -> Forecast:
+def forecast(painting: Painting | PalettePainting, engine_only: bool = False) -> Forecast:
     """Decide what can be said of `painting` before training, and measure its speed if it finishes:
     per iterated epoch and per exact frame, or with `engine_only` just what its own engine needs
     (a run about to start skips timing the epochs its exact engine will not iterate)."""
@@ -52,16 +54,18 @@ def forecast(painting: Painting, engine_only: bool = False) -> Forecast:
     return Forecast(False, epochs, method, per_epoch, seconds_per_jump(painting) if jumps else None)
 
 
+@singledispatch
 def epochs_to_threshold(painting: Painting) -> tuple[int | None, str]:
     """(epochs to reach max_cost, how they were found); None if not within max_epochs.
+
+    A function of each kind of painting: this one of a (linear) Painting; a model without a
+    closed form registers its own (PalettePainting's, below: not predicted).
 
     Batch GD and momentum are exact (closed form; momentum's is where its cost stays
     below the threshold). On the one-hot design, SGD is estimated from each pixel's
     residual shrinking by 1 - alpha / B per visit, ignoring the noise of the shared
     bias. Other cases are not predicted.
     """
-    if not isinstance(painting, Painting):  # a palette painting: logistic regression has no closed form
-        return None, NOT_PREDICTED
     if painting.has_closed_form:
         reached = float(np.mean(painting.trajectory.cost(painting.stop_epoch))) < painting.max_cost
         return (painting.stop_epoch if reached else None), CLOSED_FORM
@@ -78,6 +82,29 @@ def epochs_to_threshold(painting: Painting) -> tuple[int | None, str]:
         return 1, ESTIMATE
     k = int(np.ceil(np.log(painting.max_cost / start) / (2 * np.log(shrink)))) if shrink > 0 else 1
     return (k if k <= painting.max_epochs else None), ESTIMATE
+
+
+
+@epochs_to_threshold.register
+def _(painting: PalettePainting) -> tuple[int | None, str]:
+    """Not predicted: logistic regression has no closed form."""
+    return None, NOT_PREDICTED
+
+
+def plan(painting: Painting | PalettePainting) -> Forecast | None:
+    """The forecast a run about to start needs (its epochs, for a progress bar; its training time,
+    for a warning), timing only its own engine: None for a run that trains nothing or explodes."""
+    if not painting.trains or painting.unstable:
+        return None
+    return forecast(painting, engine_only=True)
+
+
+def epochs_known(plan: Forecast | None, max_epochs: int | None) -> int | None:
+    """The epochs a run will take, as far as known before it starts: its forecast's, else the
+    `max_epochs` the user gave (None if none was given: a default budget says nothing of the run)."""
+    if plan is not None and plan.epochs is not None:
+        return plan.epochs
+    return max_epochs
 
 
 def _probe(painting: Painting, engine: str) -> LinearRegressionModel:

@@ -34,6 +34,11 @@ class Frame:
         """PSNR in dB of a least-squares frame (its cost is half the mean squared error)."""
         return psnr(self.cost)
 
+    def score(self) -> str:
+        """How close the frame is, in words: its PSNR, or for a classifier the share of samples right.
+        The one place a frame's quality is put in words."""
+        return f"{self.psnr:.1f} dB" if self.accuracy is None else f"{100 * self.accuracy:.1f} % right"
+
 
 class FrameSource(Playable, Rated):
     """Base of the paintings: iterating yields at most MAX_FRAMES frames of `_frames()`.

@@ -235,6 +235,21 @@ class Painting(FrameSource):
                 "start": bias.tolist(), "rate": self.learning_rate,
                 "maxStable": self.max_stable_learning_rate, "epoch": int(self.stop_epoch)}
 
+    @property
+    def optimizer(self) -> str:
+        """The optimizer's name: its stable rates are the ones `max_stable_learning_rate` gives."""
+        return self.model.optimizer
+
+    @property
+    def trains(self) -> bool:
+        """True for gradient descent; False for the least-squares solver, which trains nothing."""
+        return self.solver == "gd"
+
+    def summary(self, frame: Frame) -> str:
+        """What a run ending at `frame` came to, in words: epochs (or the solver), cost and PSNR."""
+        what = f"{frame.epoch:,} epochs" if self.trains else "least-squares solution"
+        return f"{what}, cost {frame.cost:.3g} (optimum {self.optimal_cost:.3g}), PSNR {frame.psnr:.2f} dB"
+
 
 def initial_params(y: np.ndarray, design: Design, init: str, seed: int | None) -> np.ndarray:
     """Starting parameters (c, d + 1) for targets y (c, n): zeros, the mean colour, or noise.

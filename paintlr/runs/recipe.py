@@ -2,22 +2,81 @@
 
 Everything the command line needs decided (which design, which painting, which
 combinations of settings contradict each other) is decided here, so the CLI only
-parses and reports. A contradiction raises OptionError naming the setting.
+parses and reports. A contradiction raises OptionError naming the setting. Each model
+is an entry of MODELS: its painting, what it refuses and whether it draws at any size.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..core.designs import OneHot
 from ..core.tuning import best_settings
-from ..errors import OptionError
+from ..errors import OptionError, check_choice
 from ..features.maps import feature_map, renderer
 from ..settings import BATCH_SIZE, BEST, FRAMES, MODELS, MOMENTUM
 from .painting import Painting
 from .palette_painting import PalettePainting
+
+
+@dataclass(frozen=True)
+class Model:
+    """What a model needs of the recipe: the painting that learns it, the refusal of settings it
+    does not take (`refuse(**settings)` raises OptionError naming one), and whether its painting
+    draws a feature model at any size itself (`render`)."""
+
+    painting: type[Painting] | type[PalettePainting]
+    refuse: Callable[..., None]
+    renders: bool
+
+    def make(self, target: np.ndarray, **settings) -> Painting | PalettePainting:
+        """The painting of `target` under `settings` (refused before, by `refuse`). A setting of
+        another model's painting only (the linear model's init and batch size, say, for a palette)
+        is left out; one no painting takes is passed on, a TypeError."""
+        accepted = _parameters(self.painting)
+        other = set().union(*(_parameters(m.painting) for m in MODEL_TABLE.values())) - accepted
+        return self.painting(target, **{k: v for k, v in settings.items() if k not in other})
+
+
+def _parameters(painting: type) -> set[str]:
+    return set(inspect.signature(painting).parameters)
+
+
+def _refuse_for_linear(*, palette: int | None = None, soft: bool = False, **settings) -> None:
+    for option, given in (("palette", palette is not None), ("soft", soft)):
+        if given:
+            raise OptionError(option, "is for the logistic model")
+
+
+def _refuse_for_logistic(*, optimizer: str = "gd", engine: str = "auto", solver: str = "gd",
+                         render_size: int | None = None, learning_rate: float | str | None = None,
+                         momentum: float | str = MOMENTUM, **settings) -> None:
+    if BEST in (learning_rate, momentum):
+        raise OptionError("learning_rate", "best is for the linear model")
+    if render_size is not None:
+        raise OptionError("render_size", "is for the linear model")
+    for option, value, allowed in (("optimizer", optimizer, "gd"), ("engine", engine, "auto"),
+                                   ("solver", solver, "gd")):
+        if value != allowed:
+            raise OptionError(option, f"the logistic model trains by batch gradient descent only "
+                                      f"({option} {value})")
+
+
+MODEL_TABLE: dict[str, Model] = {
+    "linear": Model(Painting, _refuse_for_linear, renders=True),
+    "logistic": Model(PalettePainting, _refuse_for_logistic, renders=False),
+}
+assert tuple(MODEL_TABLE) == MODELS
+
+
+def model_named(name: str) -> Model:
+    """The entry of MODEL_TABLE for `name`; OptionError if there is none."""
+    check_choice("model", name, MODELS)
+    return MODEL_TABLE[name]
 
 
 def make_painting(target: np.ndarray, *, model: str = "linear", features: str = "onehot",
@@ -31,81 +90,52 @@ def make_painting(target: np.ndarray, *, model: str = "linear", features: str = 
                   burst: int | None = None) -> tuple[Painting | PalettePainting, list[str]]:
     """The painting these settings describe, and notes for the user (a count that was lowered).
 
-    `output_size` (pixels on the long side of the written frames) makes a linear feature
-    model draw its frames at that size itself (as `render_size`); other paintings' frames
-    are enlarged by the outputs (see `frame_scale`). A learning rate or momentum of "best"
-    takes its value from the design's spectrum (see `tuning.best_settings`).
+    `output_size` (pixels on the long side of the written frames) makes a model that draws
+    at any size (the linear one, on a feature map) draw its frames at that size itself (as
+    `render_size`); other paintings' frames are enlarged by the outputs (see `frame_scale`).
+    A learning rate or momentum of "best" takes its value from the design's spectrum (see
+    `tuning.best_settings`).
     """
-    if model not in MODELS:
-        raise OptionError("model", f"model must be one of {', '.join(MODELS)}, not {model!r}")
+    kind = model_named(model)
     given = {k: v for k, v in dict(degree=degree, n_features=n_features, sigma=sigma).items()
              if v is not None}
     fmap, note = feature_map(features, target.shape, seed=seed, **given)
     notes = [note] if note else []
     design = None if fmap is None else fmap.design(*target.shape[:2])
-    if output_size is not None and fmap is not None and model == "linear":
+    kind.refuse(palette=palette, soft=soft, optimizer=optimizer, engine=engine, solver=solver,
+                render_size=render_size, learning_rate=learning_rate, momentum=momentum)
+    if output_size is not None and fmap is not None and kind.renders:
         render_size = output_size
     if BEST in (learning_rate, momentum):
-        if model != "linear":
-            raise OptionError("learning_rate", "best is for the linear model")
         lam_min, lam_max = (design or OneHot(target.shape[0] * target.shape[1])).extremes()
         learning_rate, momentum = best_settings(lam_min, lam_max, optimizer, learning_rate, momentum)
-    if model == "linear":
-        _check_linear(palette, soft)
-        render = None if render_size is None else renderer(fmap, render_size, target.shape)
-        painting = Painting(target, design=design, learning_rate=learning_rate, init=init, seed=seed,
-                            max_cost=max_cost, max_epochs=max_epochs, frames=frames, burst=burst,
-                            engine=engine, optimizer=optimizer, batch_size=batch_size, momentum=momentum,
-                            solver=solver, render=render)
-        return painting, notes
-    if render_size is not None:
-        raise OptionError("render_size", "is for the linear model")
-    _check_logistic(optimizer, engine, solver)
-    painting = PalettePainting(target, palette=palette, soft=soft, learning_rate=learning_rate,
-                               max_cost=max_cost, max_epochs=max_epochs, frames=frames, burst=burst,
-                               seed=seed, design=design)
+    render = None if render_size is None else renderer(fmap, render_size, target.shape)
+    painting = kind.make(target, design=design, palette=palette, soft=soft, learning_rate=learning_rate,
+                         init=init, seed=seed, optimizer=optimizer, batch_size=batch_size, momentum=momentum,
+                         max_cost=max_cost, max_epochs=max_epochs, engine=engine, solver=solver,
+                         frames=frames, burst=burst, render=render)
     return painting, notes
-
-
-def _check_linear(palette: int | None, soft: bool) -> None:
-    for option, given_flag in (("palette", palette is not None), ("soft", soft)):
-        if given_flag:
-            raise OptionError(option, "is for the logistic model")
-
-
-def _check_logistic(optimizer: str, engine: str, solver: str = "gd") -> None:
-    for option, value, allowed in (("optimizer", optimizer, "gd"), ("engine", engine, "auto"),
-                                   ("solver", solver, "gd")):
-        if value != allowed:
-            raise OptionError(option, f"the logistic model trains by batch gradient descent only "
-                                      f"({option} {value})")
 
 
 def sweep_painting(model: str = "linear", palette: int | None = None,
                    soft: bool = False) -> Callable[..., Painting | PalettePainting]:
-    """How a sweep makes each run's painting from its target and options: a Painting, or for the
-    logistic model a PalettePainting (batch GD only; the linear-only options are ignored)."""
-    if model not in MODELS:
-        raise OptionError("model", f"model must be one of {', '.join(MODELS)}, not {model!r}")
-    if model == "linear":
-        _check_linear(palette, soft)
-        return Painting
+    """How a sweep makes each run's painting from its target and options: the model's painting,
+    each run's options refused as for `make_painting` (a palette trains by batch GD only, and
+    leaves out the linear-only options)."""
+    kind = model_named(model)
+    kind.refuse(palette=palette, soft=soft)
 
-    def palette_painting(target: np.ndarray, *, design=None, learning_rate=None, optimizer="gd",
-                         engine="auto", max_cost=None, max_epochs=None, frames=FRAMES, seed=None,
-                         **linear_only) -> PalettePainting:
-        _check_logistic(optimizer, engine)
-        return PalettePainting(target, palette=palette, soft=soft, learning_rate=learning_rate,
-                               max_cost=max_cost, max_epochs=max_epochs, frames=frames, seed=seed,
-                               design=design)
+    def painting(target: np.ndarray, **options) -> Painting | PalettePainting:
+        kind.refuse(**options)
+        return kind.make(target, palette=palette, soft=soft, **options)
 
-    return palette_painting
+    return painting
 
 
 def frame_scale(painting: Painting | PalettePainting, output_size: int | None = None,
                 scale: int = 1) -> float:
     """How many times the outputs enlarge the painting's frames: to output_size pixels on the
     long side (not at all where the painting draws at that size itself), then `scale` times."""
-    if output_size is None or getattr(painting, "render", None) is not None:
+    if output_size is None or painting.render is not None:
         return scale
     return output_size / max(painting.shape[:2]) * scale

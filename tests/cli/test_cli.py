@@ -1170,7 +1170,7 @@ def test_a_newline_in_a_file_name_stays_on_one_line(workdir):
 
 
 def test_long_durations_read_as_a_person_reads_them():
-    from paintlr.cli.app import _duration
+    from paintlr.runs.advice import duration as _duration
 
     assert _duration(42) == "42 s"
     assert _duration(8.63e3 * 86400) == "23.6 years" or _duration(8.63e3 * 86400) == "24 years"
@@ -1194,11 +1194,11 @@ def test_a_costly_run_is_announced_in_one_line_each(workdir, monkeypatch):
 
 @pytest.mark.parametrize("optimizer", ["momentum", "sgd"])
 def test_the_progress_bar_knows_its_end_for_every_optimizer(workdir, optimizer, monkeypatch):
-    import paintlr.cli.app as cli_mod
+    import paintlr.cli.report as cli_mod
 
     totals = []
-    real = cli_mod._progress
-    monkeypatch.setattr(cli_mod, "_progress", lambda total, quiet, **kw: totals.append(total) or real(
+    real = cli_mod.progress
+    monkeypatch.setattr(cli_mod, "progress", lambda total, quiet, **kw: totals.append(total) or real(
         total, quiet, **kw))
     result = invoke("learn", "photo.png", "--optimizer", optimizer, "--max-epochs", "50", "-o", "a.gif",
                     "--features", "xy")
@@ -1209,11 +1209,11 @@ def test_the_progress_bar_knows_its_end_for_every_optimizer(workdir, optimizer, 
 
 
 def test_sweep_shows_progress_while_preparing_and_training(workdir, monkeypatch):
-    import paintlr.cli.app as cli_mod
+    import paintlr.cli.report as cli_mod
 
     totals = []
-    real = cli_mod._progress
-    monkeypatch.setattr(cli_mod, "_progress", lambda total, quiet, **kw: totals.append((total, kw)) or real(
+    real = cli_mod.progress
+    monkeypatch.setattr(cli_mod, "progress", lambda total, quiet, **kw: totals.append((total, kw)) or real(
         total, quiet, **kw))
     result = invoke("sweep", "photo.png", "-o", "s.gif")
     assert result.exit_code == 0, result.output

@@ -58,3 +58,30 @@ def test_a_run_about_to_start_times_only_its_own_engine(monkeypatch):
     monkeypatch.setattr(forecast_mod, "seconds_per_epoch", no_iterating)
     plan = forecast_mod.forecast(Painting(TARGET, learning_rate=0.5), engine_only=True)
     assert plan.seconds_per_frame > 0 and plan.seconds(10) == 10 * plan.seconds_per_frame
+
+
+def test_a_palette_painting_is_not_predicted():
+    from paintlr.runs.forecast import NOT_PREDICTED, forecast
+    from paintlr.runs.palette_painting import PalettePainting
+
+    palette = PalettePainting(TARGET, palette=2)
+    assert epochs_to_threshold(palette) == (None, NOT_PREDICTED)
+    assert forecast(palette).epochs is None
+
+
+def test_a_run_about_to_start_is_planned_unless_it_trains_nothing_or_explodes():
+    from paintlr.runs.forecast import plan
+
+    assert plan(Painting(TARGET, solver="lstsq")) is None
+    assert plan(Painting(TARGET, learning_rate=2.5)) is None
+    assert plan(Painting(TARGET, learning_rate=0.5)).epochs == run_length(learning_rate=0.5)
+
+
+def test_the_epochs_known_are_the_forecasts_else_only_a_given_budget():
+    from paintlr.runs.forecast import NOT_PREDICTED, Forecast, epochs_known
+
+    assert epochs_known(Forecast(False, 120, CLOSED_FORM), 10**6) == 120
+    unknown = Forecast(False, None, NOT_PREDICTED)
+    assert epochs_known(unknown, 10**6) == 10**6  # given, even if it equals a default budget
+    assert epochs_known(unknown, None) is None and epochs_known(None, None) is None
+    assert epochs_known(None, 50) == 50
