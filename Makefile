@@ -6,14 +6,10 @@ SAMPLE ?= sample_images/chelsea.png
 
 .PHONY: demo test lint bench clean figures fuzz
 
-# paintlr-root.pth puts the clone's root on sys.path, so that a folder named paintlr in Python's
-# working folder is no empty namespace package hiding the real one (setuptools' editable finder
-# comes after it).
 $(BIN)/paintlr: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
-	$(BIN)/python -c 'import os, site; open(os.path.join(site.getsitepackages()[0], "paintlr-root.pth"), "w").write(os.getcwd() + "\n")'
 	touch $@
 
 $(VENV)/.dev: $(BIN)/paintlr

@@ -53,6 +53,13 @@ def photo(tmp_path) -> Path:
     return path
 
 
+@pytest.fixture
+def workdir(tmp_path, monkeypatch, photo) -> Path:
+    """Run in tmp_path, which holds photo.png (12 x 16 colour)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
 def png_bytes_claiming(width: int, height: int) -> bytes:
     """A PNG whose header claims width x height pixels, followed by one tiny IDAT chunk."""
 

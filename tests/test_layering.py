@@ -18,12 +18,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "paintlr"
 NAME = PACKAGE.name
 HEAVY = ("numpy", "PIL", "matplotlib")  # what `paintlr --help` must not load
 
-BASE = {"settings", "errors"}  # modules every layer may import
+BASE = {"settings", "errors", "signals"}  # modules every layer may import (standard library only)
 # What each layer may import besides itself and BASE. Domain (core, models, features, runs) never
 # imports presentation (render, outputs, cli).
 LAYERS = {
     "settings": set(),
     "errors": set(),
+    "signals": set(),
     "core": set(),
     "models": {"core"},
     "features": {"core"},

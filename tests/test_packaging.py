@@ -56,9 +56,9 @@ def test_sdist_holds_every_tracked_file_the_tests_need(tmp_path):
 
 def test_a_folder_named_paintlr_in_the_working_folder_does_not_hide_the_package(tmp_path):
     """Python started in the folder above a clone named paintlr must import the package, not the
-    clone's folder as an empty namespace package: with make's setup (its paintlr-root.pth), with
-    pip install (a regular package in site-packages) and with pip install -e (pyproject's
-    package-dir makes that a .pth holding the clone's root, not a finder run after the folder's)."""
+    clone's folder as an empty namespace package: with pip install (a regular package in
+    site-packages) and with pip install -e, as make runs it (pyproject's package-dir makes that a
+    .pth holding the clone's root, not a finder run after the folder's)."""
     (tmp_path / "paintlr").symlink_to(REPO, target_is_directory=True)
     code = "import paintlr; assert paintlr.__file__, paintlr; assert 'Painting' in dir(paintlr); print('ok')"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}

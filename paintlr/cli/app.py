@@ -5,16 +5,14 @@ commands parse flags, call the library and report.
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import sys
-import threading
 import warnings
 
 import click
 
 from .. import __version__
 from ..errors import OptionError, PaintlrError, Terminated
+from ..signals import sigterm_as_interrupt
 from .classify import classify
 from .fit import fit
 from .info import info
@@ -25,23 +23,6 @@ from .sweep import sweep
 
 NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click >= 8.2
 COMMANDS = (learn, info, sweep, fit, classify)  # a new command: its module, and its name here
-
-
-def _terminate(signum, frame) -> None:
-    raise Terminated
-
-
-@contextlib.contextmanager
-def _sigterm_as_interrupt():
-    """SIGTERM raises Terminated, a KeyboardInterrupt: a run stops as for Ctrl-C, writes what it has."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 class _Stopped(Exception):
@@ -67,7 +48,7 @@ class PaintlrGroup(click.Group):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         self.command_line = ["paintlr", *(sys.argv[1:] if args is None else args)]
-        with warnings.catch_warnings(record=True) as caught, _sigterm_as_interrupt():
+        with warnings.catch_warnings(record=True) as caught, sigterm_as_interrupt():
             warnings.simplefilter("default")
             code = self._run(args, prog_name, complete_var, **extra)
         for message in dict.fromkeys(str(w.message) for w in caught):

@@ -14,6 +14,7 @@ from .page import HtmlWriter, notebook_player
 from .video import VIDEO, Mp4Writer, WebmWriter, require_av
 from .still import JpegWriter, PngWriter, write_still
 # isort: on
+from ..signals import interrupts_held, raise_held
 from .names import (
     ANIMATIONS,
     check_frame_size,
@@ -23,7 +24,6 @@ from .names import (
     output_kind,
     written_size,
 )
-from .signals import interrupts_held, raise_held
 from .stream import Outputs, write_animation, write_outputs
 from .transaction import commit_all
 from .writer import Writer, register

@@ -11,11 +11,11 @@ import numpy as np
 from PIL import Image
 
 from ..settings import FPS, MAX_FPS, MIN_FPS, QUALITY
+from ..signals import interrupts_held, raise_held
 from .images import pil_image
 from .log import LogWriter
 from .names import check_frame_size, final_name, output_format, output_kind, written_size
 from .sequence import SequenceWriter
-from .signals import interrupts_held, raise_held
 from .transaction import cannot_write, check_renames, rename_all
 from .writer import Settings, Writer
 

@@ -11,6 +11,7 @@ import numpy as np
 from ..core.tuning import epochs_below
 from ..models.linear import LinearRegressionModel
 from ..models.optimizers import make_optimizer
+from ..models.rates import is_unstable
 from .painting import Painting, initial_params
 from .palette_painting import PalettePainting
 
@@ -137,7 +138,7 @@ def epochs_with(painting: Painting, optimizer: str, learning_rate: float, beta: 
     """Epochs to the painting's threshold from its own start under other settings (gd, momentum or
     nesterov), in closed form; None if not within max_epochs or unstable."""
     opt = make_optimizer(optimizer, momentum=beta)
-    if learning_rate >= opt.max_stable_learning_rate(painting.design):
+    if is_unstable(learning_rate, opt.max_stable_learning_rate(painting.design)):
         return None
     theta = initial_params(painting.y, painting.design, painting.init, painting.seed)
     return epochs_below(_Mean(opt.trajectory(painting.design, theta, painting.y, learning_rate)),

@@ -1,15 +1,102 @@
-"""paintlr fit and classify: the one unstable-rate warning, as the library words it."""
+"""paintlr fit: a line or polynomial fitted to a table, animated; bad tables."""
 
+from __future__ import annotations
+
+import numpy as np
 import pytest
+from cli_run import invoke, read_log
 from click.testing import CliRunner
+from conftest import (
+    assert_one_line_error,
+    listing,
+    read_frames,
+)
+from PIL import Image
 
-from paintlr.cli import cli
+from paintlr.cli.app import cli
 
 
-@pytest.fixture
-def workdir(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def test_fit_five_points_ends_at_least_squares_with_the_error_surface(workdir):
+    result = invoke("fit", "--example", "points", "-o", "fit.gif", "-o", "fit.png", "--log", "fit.csv")
+    assert result.exit_code == 0, result.output
+    rows = read_log(workdir / "fit.csv")
+    assert list(rows[0]) == ["epoch", "cost", "intercept", "x"]
+    assert float(rows[-1]["intercept"]) == pytest.approx(0.6, abs=1e-6)
+    assert float(rows[-1]["x"]) == pytest.approx(0.8, abs=1e-6)
+    assert float(rows[-1]["cost"]) == pytest.approx(0.16)  # least squares' own cost
+    frames = read_frames(workdir / "fit.gif")
+    assert len(frames) == len(rows) >= 10 and frames[0].shape == (540, 960, 3)
+    assert "converged at epoch" in result.stdout and "least squares: intercept 0.6, x 0.8" in result.stdout
+
+
+def test_fit_three_rates_marks_the_diverging_panel(workdir):
+    result = invoke("fit", "--example", "points", "--learning-rate", "0.01", "--learning-rate", "0.1",
+                    "--learning-rate", "0.2", "-o", "rates.gif")
+    assert result.exit_code == 0, result.output
+    assert "lr 0.2: diverged at epoch" in result.stdout and "lr 0.1: converged" in result.stdout
+    assert result.stderr.count("warning: learning rate 0.2 is at or above the largest stable rate") == 1
+    last = read_frames(workdir / "rates.gif")[-1]
+    red = (last[..., 0] > 180) & (last[..., 1] < 80) & (last[..., 2] < 80)
+    assert red[:, 640:].sum() > 500 and red[:, :640].sum() < 50  # the third panel, and only it, in red
+
+
+def test_fit_one_diverging_rate_is_an_error_naming_the_limit(workdir):
+    result = invoke("fit", "--example", "points", "--learning-rate", "0.5", "-o", "x.gif")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "not below the largest stable rate 0.169" in result.stderr
+    assert listing(workdir) == {"photo.png"}
+
+
+def test_fit_still_draws_the_line_after_given_epochs(workdir):
+    result = invoke("fit", "--example", "points", "--learning-rate", "0.01", "--at", "10", "--at", "100",
+                    "--at", "1000", "-o", "steps.png")
+    assert result.exit_code == 0, result.output
+    with Image.open(workdir / "steps.png") as im:
+        assert im.size == (960, 540)
+    assert listing(workdir) == {"photo.png", "steps.png"}
+
+
+def test_fit_several_columns_and_a_file(workdir):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(50, 2))
+    y = 1 + 2 * x[:, 0] - x[:, 1]
+    np.savetxt(workdir / "table.csv", np.c_[x, y], delimiter=";", header="a;b;target", comments="")
+    result = invoke("fit", "table.csv", "--log", "t.csv", "-q")
+    assert result.exit_code == 0, result.output
+    last = read_log(workdir / "t.csv")[-1]
+    assert [round(float(last[k]), 6) for k in ("intercept", "a", "b")] == [1.0, 2.0, -1.0]
+    assert (workdir / "table-fit.gif").is_file()
+
+
+@pytest.mark.parametrize("content, message", [
+    ("a,b,y\n1,2,0\n3,abc,1\n", "row 3, column 'b'"),
+    ("a,b,y\n1,2,0\n", "1 data row (row 2)"),
+    ("a,b,y\n1,,0\n2,3,1\n", "row 2, column 'b'"),
+])
+def test_bad_tables_get_one_line_errors_naming_row_and_column(workdir, content, message):
+    (workdir / "bad.csv").write_text(content)
+    for command in ("fit", "classify"):
+        result = invoke(command, "bad.csv")
+        assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1, names=("bad.csv", message))
+    assert "bad-fit.gif" not in listing(workdir)
+
+
+def test_fit_interrupted_midway_writes_the_frames_so_far(workdir, monkeypatch):
+    from paintlr.runs.line_fit import FitAnimation
+
+    original = FitAnimation.__iter__
+
+    def three_then_ctrl_c(self):
+        for i, row in enumerate(original(self)):
+            if i == 3:
+                raise KeyboardInterrupt
+            yield row
+
+    monkeypatch.setattr(FitAnimation, "__iter__", three_then_ctrl_c)
+    result = invoke("fit", "--example", "points", "-o", "a.gif", "--log", "a.csv")
+    assert result.exit_code == 130
+    assert result.stderr.strip().splitlines()[-1] == "paintlr: interrupted; wrote the frames so far"
+    assert len(read_frames(workdir / "a.gif")) == len(read_log(workdir / "a.csv")) == 3
 
 
 def test_fit_and_classify_share_the_unstable_warning(workdir):

@@ -1,4 +1,4 @@
-"""paintlr.outputs.signals: Ctrl-C and SIGTERM held while outputs open or take a frame."""
+"""The outputs under Ctrl-C and SIGTERM, held while they open or take a frame: no file left."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Ctrl-C and SIGTERM held back while files are written or renamed, then acted on: so that a signal
-never lands between two outputs' writes and leaves them out of step."""
+"""How paintlr takes Ctrl-C and SIGTERM: SIGTERM stops a run as Ctrl-C does (the frames so far are
+written), and both are held back while files are written or renamed, then acted on, so that a
+signal never lands between two outputs' writes and leaves them out of step. Standard library only,
+for every layer."""
 
 from __future__ import annotations
 
@@ -8,9 +10,26 @@ import signal
 import threading
 from collections.abc import Iterator
 
-from ..errors import Terminated
+from .errors import Terminated
 
 HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises Terminated, a KeyboardInterrupt, inside the block (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,44 @@
+"""paintlr classify: logistic regression of a table, animated."""
+
+from __future__ import annotations
+
+import pytest
+from cli_run import invoke, read_log
+from conftest import (
+    assert_one_line_error,
+    listing,
+    read_frames,
+)
+
+TABLE_USAGE_ERRORS = [  # (args of fit, or of classify with --predict; exit code; what the error says)
+    ([], 2, ("give a DATA file or --example NAME",)),
+    (["photo.png", "--example", "points"], 2, ("give a DATA file or --example NAME", "one of the two")),
+    (["--example", "points", "--x", "z"], 1, ("example points: no column 'z'", "the columns are 'x', 'y'")),
+    (["--example", "admissions", "--predict", "45"], 2, ("'--predict'", "'45': give two numbers")),
+    (["--example", "admissions", "--predict", "nan,85"], 2, ("'--predict'", "'nan,85': give two numbers")),
+    (["--example", "admissions", "--predict", "45,inf"], 2, ("'--predict'", "'45,inf': give two numbers")),
+    (["--example", "admissions", "--predict", "-inf,85"], 2, ("'--predict'", "'-inf,85': give two numbers")),
+]
+
+
+def test_classify_admissions_reproduces_the_known_answers(workdir):
+    result = invoke("classify", "--example", "admissions", "--predict", "45,85", "-o", "a.gif")
+    assert result.exit_code == 0, result.output
+    assert "cost 0.2035" in result.stdout and "89.0 % right" in result.stdout
+    assert "theta (-25.161, 0.20623, 0.20147)" in result.stdout and "P(1) = 0.776" in result.stdout
+
+
+def test_classify_iris_paints_three_classes(workdir):
+    result = invoke("classify", "--example", "iris", "-o", "iris.gif", "--frames", "10", "--log", "i.csv")
+    assert result.exit_code == 0, result.output
+    frames = read_frames(workdir / "iris.gif")
+    assert len(frames) == len(read_log(workdir / "i.csv")) <= 10
+    assert float(read_log(workdir / "i.csv")[-1]["accuracy"]) > 0.9
+
+
+@pytest.mark.parametrize(("args", "code", "problem"), TABLE_USAGE_ERRORS,
+                         ids=[" ".join(args) or "no data" for args, _, _ in TABLE_USAGE_ERRORS])
+def test_table_usage_errors(workdir, args, code, problem):
+    result = invoke("classify" if "--predict" in args else "fit", *args)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, code, names=problem)
+    assert listing(workdir) == {"photo.png"}  # nothing written, nothing trained
