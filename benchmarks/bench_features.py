@@ -35,12 +35,12 @@ from common import (
 )
 from PIL import Image
 
-from paintlr.features import CosineFeatures, FourierFeatures, PolynomialFeatures, XYFeatures
-from paintlr.image import load_image
-from paintlr.model import LinearRegressionModel
-from paintlr.numerics import psnr, settling
-from paintlr.optimizers import GradientDescent
-from paintlr.painting import Painting
+from paintlr.core.numerics import psnr, settling
+from paintlr.features.maps import CosineFeatures, FourierFeatures, PolynomialFeatures, XYFeatures
+from paintlr.io.image import load_image
+from paintlr.models.linear import LinearRegressionModel
+from paintlr.models.optimizers import GradientDescent
+from paintlr.runs.painting import Painting
 
 PHOTOS = ("coffee", "chelsea")
 SIZE = 128

@@ -7,7 +7,7 @@ Two measurements of the same job, `paintlr learn chelsea.png` (256 px, its defau
    again to count its frames and their total duration (PIL for the images, PyAV decoding the
    videos, the data URIs of the page), the check being that each holds the GIF's frames;
 2. in-process: the frames computed once, as the CLI computes them, then fed through
-   `animation.Outputs([path], ...)` one format at a time, interleaved rep by rep, timed from
+   `outputs.Outputs([path], ...)` one format at a time, interleaved rep by rep, timed from
    opening to `commit()`; milliseconds per frame, median over the repetitions.
 """
 
@@ -76,8 +76,9 @@ def _frames_in(path: Path) -> tuple[int | None, float | None]:
 
 def _demo_frames():
     """The demo's frames as the CLI makes them: uint8 pictures, log rows, columns, reference."""
-    from paintlr.image import load_image, to_uint8
-    from paintlr.painting import Painting
+    from paintlr.core.pixels import to_uint8
+    from paintlr.io.image import load_image
+    from paintlr.runs.painting import Painting
 
     start = time.perf_counter()
     painting = Painting(load_image(SAMPLE))
@@ -91,7 +92,7 @@ def _demo_frames():
 
 def _encode(path: Path, demo: dict, fps: float) -> dict:
     """One pass of the demo's frames through Outputs into `path`: total, slowest add, commit."""
-    from paintlr.animation import Outputs
+    from paintlr.outputs import Outputs
 
     path.unlink(missing_ok=True)
     adds = []
@@ -240,7 +241,7 @@ def formats_section(cfg: Config) -> Section:
     sec.add(table(["format", "encode per frame", "range", "total (open to commit)", "slowest add",
                    "commit", "vs GIF", "file size"], erows))
     try:
-        from paintlr import video
+        from paintlr.outputs import video
 
         options = getattr(video, "_OPTIONS", {})
         if options:

@@ -5,7 +5,7 @@ about 1 MB, 0.5 MB and 0.25 MB on disk), a 7 KB GIF whose logical screen is patc
 (and the same with a transparent index), and a 12000 x 8000 JPEG. Each is loaded in its own process,
 started through launcher.py so that its peak RSS is its own:
 
-    python -c "from paintlr.image import load_image; load_image(PATH, size=SIZE)"
+    python -c "from paintlr.io.image import load_image; load_image(PATH, size=SIZE)"
 
 Decoded bytes: what Pillow holds for the image it decodes, width x height x the bytes a pixel of
 that mode takes in Pillow's memory (RGB takes 4), after JPEG's draft at that size. The target is
@@ -26,7 +26,7 @@ SIDE = 16384
 SLACK = 300e6  # bytes allowed above the decoded image
 JPEG_SIZE = (12000, 8000)
 BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16N": 2}  # else 4
-CHILD = ("import sys; from paintlr.image import load_image; "
+CHILD = ("import sys; from paintlr.io.image import load_image; "
          "a = load_image(sys.argv[1], size=None if sys.argv[2] == 'None' else int(sys.argv[2])); "
          "print(*a.shape)")
 
@@ -106,7 +106,7 @@ def inputs_section(cfg: Config) -> Section:
     tmp = cfg.tmp / "inputs"
     tmp.mkdir(exist_ok=True)
     env = child_env()
-    floor = run_child([sys.executable, "-c", "import paintlr.image"], cwd=tmp, env=env).maxrss
+    floor = run_child([sys.executable, "-c", "import paintlr.io.image"], cwd=tmp, env=env).maxrss
     sizes: list[int | None] = [256] if cfg.quick else [256, None]
     results = []
     rows = []
@@ -135,10 +135,10 @@ def inputs_section(cfg: Config) -> Section:
         + ". Decoded: the mode and size Pillow decodes (a JPEG's after `draft`) and the bytes it holds "
         "for them (Pillow keeps RGB in 4 bytes a pixel). Target: decoded + 300 MB, plus "
         "the float64 result (h x w x c x 8 bytes) with size=None. Ratio: peak RSS over the target "
-        f"(<= 1x passes). A child that only imports `paintlr.image` peaks at {fmt_bytes(floor)}. "
+        f"(<= 1x passes). A child that only imports `paintlr.io.image` peaks at {fmt_bytes(floor)}. "
         "To rerun by hand, from the repository root, for one input:"
     )
-    sec.add("```sh\n/usr/bin/time -f '%M kB' python -c \"from paintlr.image import load_image; "
+    sec.add("```sh\n/usr/bin/time -f '%M kB' python -c \"from paintlr.io.image import load_image; "
             "load_image('zero-rgba.png')\"\npython benchmarks/run.py --quick --only inputs    "
             "# this section (size 256 only)\n```")
     sec.add(table(["input", "file", "decoded", "size", "result", "peak RSS", "target", "ratio",

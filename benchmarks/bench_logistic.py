@@ -30,13 +30,14 @@ from common import (
 )
 from PIL import Image
 
-from paintlr import logistic
-from paintlr.animation import Outputs
-from paintlr.designs import OneHot
-from paintlr.image import load_image, to_uint8
-from paintlr.logistic import LogisticRegressionModel
-from paintlr.palette import choose_palette, nearest, quantize
-from paintlr.palette_painting import PalettePainting
+from paintlr.core.designs import OneHot
+from paintlr.core.palette import choose_palette, nearest, quantize
+from paintlr.core.pixels import to_uint8
+from paintlr.io.image import load_image
+from paintlr.models import logistic
+from paintlr.models.logistic import LogisticRegressionModel
+from paintlr.outputs import Outputs
+from paintlr.runs.palette_painting import PalettePainting
 from paintlr.settings import FPS, LOGISTIC_RATE_FRACTION
 
 PHOTO = REPO / "sample_images" / "coffee.png"
@@ -384,7 +385,7 @@ def logistic_section(cfg: Config) -> Section:
             ["render: `_frame` (logits for every pixel, argmax or probability mix, accuracy)",
              *(fmt_time(splits[k]["render"]) for k in ("hard", "soft"))],
             ["`to_uint8`, all frames", *(fmt_time(splits[k]["uint8"]) for k in ("hard", "soft"))],
-            ["encode (`animation.Outputs`: the reference `to_uint8(painting.goal())`, the GIF "
+            ["encode (`outputs.Outputs`: the reference `to_uint8(painting.goal())`, the GIF "
              "palette, every `add`, `commit`)", *(fmt_time(splits[k]["encode"]) for k in ("hard", "soft"))],
             ["frames / epochs", *(f"{splits[k]['frames']} / {splits[k]['epochs']:,}"
                                   for k in ("hard", "soft"))],

@@ -41,12 +41,12 @@ from common import (
     time_calls,
 )
 
-from paintlr.features import feature_map
-from paintlr.forecast import epochs_with
-from paintlr.image import load_image
-from paintlr.painting import Painting
+from paintlr.core.tuning import condition_number, gd_best, momentum_best, nesterov_best, one_hot_extremes
+from paintlr.features.maps import feature_map
+from paintlr.io.image import load_image
+from paintlr.runs.forecast import epochs_with
+from paintlr.runs.painting import Painting
 from paintlr.settings import DEFAULT_MAX_COST, MOMENTUM, SEED_LEARNING_RATE
-from paintlr.tuning import condition_number, gd_best, momentum_best, nesterov_best, one_hot_extremes
 
 FRAME_EPOCHS = (10, 10**3, 10**5, 10**7, 10**9)
 FRAME_GOAL = 1.5  # theta at epoch 10^7 over theta at epoch 10

@@ -26,11 +26,13 @@ from common import (
 )
 from PIL import Image
 
-from paintlr import animation
-from paintlr.designs import OneHot
-from paintlr.image import load_image, to_uint8
-from paintlr.model import LinearRegressionModel
-from paintlr.painting import Painting
+from paintlr import outputs
+from paintlr.core.designs import OneHot
+from paintlr.core.pixels import to_uint8
+from paintlr.io.image import load_image
+from paintlr.models.linear import LinearRegressionModel
+from paintlr.outputs.gif_palette import gif_palette
+from paintlr.runs.painting import Painting
 
 FRAME_EPOCHS = (10, 10**3, 10**5, 10**7, 10**9)
 
@@ -156,9 +158,9 @@ def gif_section(cfg: Config) -> Section:
             totals, palettes, quantises = [], [], []
             for _ in range(reps):  # the parts in the same repetition as the total
                 totals.append(_timed(lambda out=out, frames=frames, dither=dither, ref=reference:
-                                     animation.write_animation(out, frames, dither=dither, reference=ref)))
+                                     outputs.write_animation(out, frames, dither=dither, reference=ref)))
                 start = time.perf_counter()
-                pal = animation.gif_palette(frames[0], reference)
+                pal = gif_palette(frames[0], reference)
                 palettes.append(time.perf_counter() - start)
                 quantises.append(_timed(lambda frames=frames, pal=pal, mode=mode: [
                     Image.fromarray(f).quantize(palette=pal, dither=mode) for f in frames]))
@@ -174,11 +176,11 @@ def gif_section(cfg: Config) -> Section:
                          f"**{fmt_time(total / count)}**", parts, fmt_bytes(out.stat().st_size)])
             brows.append([name, "on" if dither else "off", f"{rms:.2f}", f"{blur:.2f}", colours])
     sec.add(
-        f"`paintlr.animation.write_animation(path, frames, reference=...)` on 256 x 256 RGB "
+        f"`paintlr.outputs.write_animation(path, frames, reference=...)` on 256 x 256 RGB "
         f"frames, median of {reps}; the reference is what `paintlr learn` passes (the target photo "
         "as uint8; for the gradient, the full gradient, which is also its last frame). Frames "
         "stream to the writer one at a time. Parts, timed in the same repetitions: "
-        "`animation.gif_palette(first, reference)` (fast octree over the reference twice and the "
+        "`gif_palette(first, reference)` (fast octree over the reference twice and the "
         "first frame, at most 512 x 512 pixels sampled from each), once per GIF; quantising every "
         "frame to that palette with `Image.quantize(palette=..., dither=...)`, as the writer does "
         "per frame; the rest (total less both): the streaming GIF writer itself (the box of "
@@ -198,7 +200,7 @@ def gif_section(cfg: Config) -> Section:
     formats = []
     for ext in (".gif", ".webp", ".apng"):
         out = tmp / f"fmt{ext}"
-        times = [_timed(lambda out=out: animation.write_animation(out, frames, reference=reference))
+        times = [_timed(lambda out=out: outputs.write_animation(out, frames, reference=reference))
                  for _ in range(reps)]
         formats.append([f"`{ext}`", fmt_time(statistics.median(times)),
                         f"**{fmt_time(statistics.median(times) / len(frames))}**",
@@ -338,13 +340,13 @@ def e2e_section(cfg: Config) -> Section:
     phases = [("interpreter start-up (`python -c pass`, measured separately)", interp)]
     phases.append(("imports (click, tqdm, numpy, Pillow, paintlr)", med("imports", splits)))
     phases.append((f"load (`load_image`, 451x300 PNG -> {w}x{h} float)", med("load", splits)))
-    phases.append(("plan (`job.make_painting(...)`: closed-form cost curve, frame epochs)",
+    phases.append(("plan (`recipe.make_painting(...)`: closed-form cost curve, frame epochs)",
                    med("plan", splits)))
     phases.append(("train (the closed-form jumps: every `trajectory.cost` and `trajectory.theta` "
                    "call in the frame loop)", med("train", splits)))
     phases.append(("render (`Painting._frame`: the model's picture per frame, + `to_uint8`)",
                    med("render", splits)))
-    phases.append(("encode (`animation.Outputs`: the reference `to_uint8(painting.goal())`, the "
+    phases.append(("encode (`outputs.Outputs`: the reference `to_uint8(painting.goal())`, the "
                    "GIF palette, every `add`, `commit`)", med("encode", splits)))
     phases.append(("rest of the frame loop (Frame objects, the report row)", med("loop_other", splits)))
     accounted = sum(v for _, v in phases if v)
@@ -357,7 +359,7 @@ def e2e_section(cfg: Config) -> Section:
         f"learning rate 0.05, max cost 1e-4, output `chelsea.gif`) run in a temp folder, median of "
         f"{reps}; peak RSS of that process from `os.wait4` (the child's own `ru_maxrss`). The split "
         f"comes from `benchmarks/e2e_child.py`, which runs the same calls as `cli.learn` "
-        "(`job.make_painting`, then each frame streamed into `animation.Outputs` with "
+        "(`recipe.make_painting`, then each frame streamed into `outputs.Outputs` with "
         "`reference=to_uint8(painting.goal())` as it is painted) in a fresh interpreter with "
         f"`time.perf_counter` around each (median of {len(splits)} runs)."
     )

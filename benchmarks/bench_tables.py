@@ -30,7 +30,7 @@ from common import (
     table,
 )
 
-from paintlr.animation import gif_palette
+from paintlr.outputs.gif_palette import gif_palette
 
 # name, the command's arguments after `paintlr`, the GIF it writes by default
 JOBS = [
@@ -222,7 +222,7 @@ def tables_section(cfg: Config) -> Section:
         f"time{'s' * (draw_reps > 1)}; "
         "a frame's time is its median over those, and the table gives the median, the largest and the mean "
         f"over the frames (goal: under {fmt_time(DRAW_TARGET)} a frame). Encoding: the same frames through "
-        "the CLI's `animation.Outputs` (one GIF, the CLI's fps, and for classify its reference, the "
+        "the CLI's `outputs.Outputs` (one GIF, the CLI's fps, and for classify its reference, the "
         f"`every_colour()` draw), {encode_reps} time{'s' * (encode_reps > 1)}, total from opening to "
         "`commit()` over the frames, median; of it, the GIF palette, built once per file from the first "
         "frame (and the reference), and the slowest `add` (the writer runs one frame behind; the first "

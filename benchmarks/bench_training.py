@@ -29,11 +29,11 @@ from common import (
 )
 from PIL import Image
 
-from paintlr.clock import stop_epoch
-from paintlr.designs import OneHot
-from paintlr.training import descend
-from paintlr.training import jump as jump_to
-from paintlr.trajectories import OneHotTrajectory
+from paintlr.core.designs import OneHot
+from paintlr.core.trajectories import OneHotTrajectory
+from paintlr.models.training import descend
+from paintlr.models.training import jump as jump_to
+from paintlr.runs.clock import stop_epoch
 
 
 def iterate(design, theta, y, rate, epochs, max_cost):

@@ -2,7 +2,7 @@
 
 Run in a fresh interpreter by bench_output.py: prints one JSON object with the
 seconds spent in each phase. The calls are cli.learn's: `job.make_painting` on the
-loaded photo, then every frame streamed into `animation.Outputs` (GIF palette from
+loaded photo, then every frame streamed into `outputs.Outputs` (GIF palette from
 `reference=to_uint8(painting.goal())` and the first frame) while the painting runs.
 Phases: imports (everything cli.learn imports), load (load_image), plan
 (make_painting: closed-form cost curve, frame epochs), train (the closed-form jumps,
@@ -25,9 +25,10 @@ import tqdm  # noqa: E402, F401
 
 import paintlr.cli  # noqa: E402, F401
 from paintlr import settings  # noqa: E402
-from paintlr.animation import Outputs  # noqa: E402
-from paintlr.image import load_image, to_uint8  # noqa: E402
-from paintlr.job import make_painting  # noqa: E402
+from paintlr.core.pixels import to_uint8  # noqa: E402
+from paintlr.io.image import load_image  # noqa: E402
+from paintlr.outputs import Outputs  # noqa: E402
+from paintlr.runs.recipe import make_painting  # noqa: E402
 
 T_IMPORTS = time.perf_counter()
 

@@ -17,8 +17,8 @@ import time
 import numpy as np
 from PIL import Image
 
-from paintlr.designs import Dense
-from paintlr.features import (
+from paintlr.core.designs import Dense
+from paintlr.features.maps import (
     CosineFeatures,
     FeatureMap,
     FourierFeatures,
@@ -26,11 +26,11 @@ from paintlr.features import (
     XYFeatures,
     pixel_points,
 )
-from paintlr.optimizers import GradientDescent
+from paintlr.models.optimizers import GradientDescent
 
 
 def photo(name: str, size: int = 128) -> np.ndarray:
-    """skimage.data's photo shrunk to `size` on the long side as paintlr.image does (Lanczos)."""
+    """skimage.data's photo shrunk to `size` on the long side as paintlr.io.image does (Lanczos)."""
     import skimage.data
 
     im = Image.fromarray(getattr(skimage.data, name)())

@@ -6,7 +6,7 @@ argument below is the CLI's with its defaults (read paintlr/cli.py `fit` and
 `classify`): the table from `tabular.load_example` / `load_table` (what `cli._table`
 calls), `fitting.FitAnimation` or `classifying.Classification`, then
 `plots.FitFigure` or `plots.ClassifyFigure` at their default size, and
-`animation.Outputs` with the CLI's fps, reference and log columns. The section
+`outputs.Outputs` with the CLI's fps, reference and log columns. The section
 checks the copy: the GIF it writes from these must be byte for byte the CLI's.
 No matplotlib import here: the figures' constructors import it, as in the CLI.
 """
@@ -20,11 +20,12 @@ from pathlib import Path
 import numpy as np
 
 from paintlr import settings
-from paintlr.animation import Outputs
-from paintlr.classifying import Classification
-from paintlr.fitting import FitAnimation
-from paintlr.plots import ClassifyFigure, FitFigure
-from paintlr.tabular import load_example, load_table
+from paintlr.io.tabular import load_example, load_table
+from paintlr.outputs import Outputs
+from paintlr.render.classify_figure import ClassifyFigure
+from paintlr.render.fit_figure import FitFigure
+from paintlr.runs.classification import Classification
+from paintlr.runs.line_fit import FitAnimation
 
 
 @dataclass
