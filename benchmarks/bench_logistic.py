@@ -179,7 +179,7 @@ def painting_split(target: np.ndarray, soft: bool, out: Path) -> dict:
     painting = PalettePainting(target, palette=K, soft=soft)
     t["setup"] = time.perf_counter() - start
     frame_calls: list[float] = []
-    inner = painting._frame
+    inner = painting.frame
 
     def frame(*args, **kwargs):
         t0 = time.perf_counter()
@@ -188,7 +188,7 @@ def painting_split(target: np.ndarray, soft: bool, out: Path) -> dict:
         finally:
             frame_calls.append(time.perf_counter() - t0)
 
-    painting._frame = frame
+    painting.frame = frame
     convert, encode, last, count = [], [], None, 0
     start = time.perf_counter()
     e0 = time.perf_counter()
@@ -382,7 +382,7 @@ def logistic_section(cfg: Config) -> Section:
              *(fmt_time(splits[k]["setup"]) for k in ("hard", "soft"))],
             ["train: every `model.train` call (the frame loop less the three rows below)",
              *(fmt_time(splits[k]["train"]) for k in ("hard", "soft"))],
-            ["render: `_frame` (logits for every pixel, argmax or probability mix, accuracy)",
+            ["render: `frame` (logits for every pixel, argmax or probability mix, accuracy)",
              *(fmt_time(splits[k]["render"]) for k in ("hard", "soft"))],
             ["`to_uint8`, all frames", *(fmt_time(splits[k]["uint8"]) for k in ("hard", "soft"))],
             ["encode (`outputs.Outputs`: the reference `to_uint8(painting.goal())`, the GIF "

@@ -7,7 +7,7 @@ loaded photo, then every frame streamed into `outputs.Outputs` (GIF palette from
 Phases: imports (everything cli.learn imports), load (load_image), plan
 (make_painting: closed-form cost curve, frame epochs), train (the closed-form jumps,
 `trajectory.cost` and `trajectory.theta`, and any `model.train` call), render (each
-frame's picture, `Painting._frame`, and its `to_uint8`), encode (`Outputs`: opening,
+frame's picture, `Painting.frame`, and its `to_uint8`), encode (`Outputs`: opening,
 the reference, every `add`, `commit`), loop overhead (the rest: Frame objects, the
 report row the CLI computes per frame).
 Usage: e2e_child.py PHOTO OUT.gif [FRAMES.npz]   (FRAMES.npz: the frames and the reference, for the floor)
@@ -64,7 +64,7 @@ def main() -> None:
     traj.cost = timed(traj.cost, train_calls)
     traj.theta = timed(traj.theta, train_calls)
     painting.model.train = timed(painting.model.train, train_calls)
-    painting._frame = timed(painting._frame, frame_calls)
+    painting.frame = timed(painting.frame, frame_calls)
     kept, reference = [], None
     count, epochs = 0, 0
     optimal = painting.optimal_cost
