@@ -24,7 +24,6 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image
 
-from ..render.pictures import drawer
 from ..settings import FPS, QUALITY
 from .transaction import TempFile
 from .webp import webp_options
@@ -208,6 +207,8 @@ def _shrunk(frame: np.ndarray, factor: float) -> np.ndarray:
 def notebook_player(source) -> str:
     """A run (a painting, sweep, fit or classification) as the player for a notebook cell: runs
     it, draws every frame as the command line does, and embeds them within the budget."""
+    from ..render.pictures import drawer  # a notebook's display only: the command line never loads it
+
     live = source.live()  # before the run, as the command line takes it
     draw = drawer(source)
     pictures = [(draw(item), source.log_row(item)) for item in source]
