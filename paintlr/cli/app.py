@@ -45,6 +45,9 @@ class PaintlrGroup(click.Group):
             return super().invoke(ctx)
         except KeyboardInterrupt as exc:
             raise _Stopped(exc) from None
+        except OptionError as exc:  # named by the flag of the command that ran, while it is known
+            command = self.commands.get(ctx.invoked_subcommand or "")
+            raise click.UsageError(f"Invalid value for '{flag(exc.option, command)}': {exc}") from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         self.command_line = ["paintlr", *(sys.argv[1:] if args is None else args)]
@@ -79,9 +82,6 @@ class PaintlrGroup(click.Group):
         except click.ClickException as exc:
             say(exc.format_message())
             return exc.exit_code
-        except OptionError as exc:
-            say(f"Invalid value for '{flag(exc.option)}': {exc}")
-            return 2
         except PaintlrError as exc:
             say(f"error: {exc}")
             return 1

@@ -23,8 +23,14 @@ class FiniteFloatRange(click.FloatRange):
         return value
 
 
-def flag(option: str) -> str:
-    """The command-line flag of a library keyword: max_cost -> --max-cost."""
+def flag(option: str, command: click.Command | None = None) -> str:
+    """The flag of a library keyword as `command` (by default the running one) declares it (pairs:
+    --run), else as it is spelt (max_cost: --max-cost)."""
+    if command is None and (ctx := click.get_current_context(silent=True)) is not None:
+        command = ctx.command
+    for param in getattr(command, "params", ()):
+        if param.name == option and isinstance(param, click.Option):
+            return max(param.opts, key=len)
     return "--" + option.replace("_", "-")
 
 

@@ -86,8 +86,6 @@ def sweep(photo: str, size: int, background: str, output: str | None, learning_r
     from ..runs.recipe import sweep_painting
     from ..runs.sweep import Sweep, sweep_runs
 
-    if pairs and (optimizers or learning_rates):
-        raise click.UsageError("give --run, or --optimizer and --learning-rate, not both")
     runs, notes = sweep_runs(target.shape, features=feature_names, optimizers=optimizers,
                              learning_rates=learning_rates, pairs=pairs, momentum=momentum, degree=degree,
                              n_features=n_features, sigma=sigma, seed=common["seed"], model=model)

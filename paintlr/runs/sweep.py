@@ -45,6 +45,9 @@ def sweep_runs(shape: tuple[int, ...], *, features: Sequence[str] = (), optimize
     of optimizers and rates with exactly those runs. A rate or momentum "best" is worked out
     for each design and optimizer (tuning.best_settings; momentum applies to momentum runs).
     """
+    if pairs and (optimizers or learning_rates):
+        raise OptionError("pairs", "give runs one by one, or optimizers and learning rates to combine, "
+                                   "not both")
     features = features or FEATURES[:1]
     designs, notes = {}, []
     for name in features:

@@ -63,7 +63,7 @@ def test_sweep_run_pairs(workdir):
     assert "gd lr 0.05: converged" in result.stdout and "(best) beta" in result.stdout
     for flags, problem in ((["--run", "adam:0.1"], ("'--run'", "'adam:0.1': the optimizer must be one of")),
                            (["--run", "gd:0.05", "--optimizer", "gd"],
-                            ("give --run, or --optimizer and --learning-rate", "not both")),
+                            ("Invalid value for '--run'", "optimizers and learning rates", "not both")),
                            (["--run", "gd:-1"], ("'--run'", "-1.0 is not in the range x>0"))):
         bad = invoke("sweep", "photo.png", *flags, "-o", "t.gif")
         assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2, names=problem)

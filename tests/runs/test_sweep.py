@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from paintlr.errors import OptionError
 from paintlr.render.panels import compose
 from paintlr.runs.clock import BLOWUP
 from paintlr.runs.sweep import ONE_HOT_RATES, Sweep, sweep_runs
@@ -126,3 +127,11 @@ def test_composed_size_is_the_size_of_a_sweep_frame():
     panels = next(iter(Sweep(target, runs, frames=3, scale=3)))
     frame = compose(panels, 3)
     assert composed_size(len(panels), 7, 9, 3) == (frame.shape[1], frame.shape[0])
+
+
+def test_runs_given_one_by_one_and_combinations_to_make_are_refused_together():
+    with pytest.raises(OptionError, match=r"one by one, or .* not both") as info:
+        sweep_runs((12, 10, 3), pairs=[("gd", 0.05)], optimizers=["momentum"])
+    assert info.value.option == "pairs"
+    with pytest.raises(OptionError, match="not both"):
+        sweep_runs((12, 10, 3), pairs=[("gd", 0.05)], learning_rates=[0.1])
