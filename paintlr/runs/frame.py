@@ -49,6 +49,15 @@ class FrameSource(Playable, Rated):
 
     max_cost: float
     truncated = False
+    trains = True  # False for a solver that writes its answer without training
+    epochs_trained = 0  # so far, an interrupted frame's epochs included: what the model has run
+
+    def interrupted(self, epoch: int, last: str) -> str:
+        """The summary of a run interrupted after its frame at `epoch`, summarised as `last`: the
+        epochs trained come first, since training goes on past the last frame drawn."""
+        if not self.trains or self.epochs_trained <= epoch:
+            return last
+        return f"{self.epochs_trained:,} epochs trained when interrupted; last frame after {last}"
 
     def _frames(self) -> Iterator[Frame]:
         raise NotImplementedError
@@ -57,7 +66,14 @@ class FrameSource(Playable, Rated):
         """Train on from the current state for at most `epochs` epochs, stopping below the
         threshold or, with `level`, as soon as the cost is below that."""
         due = None if level is None else (lambda _, cost: cost < level)
-        return self._train(epochs, log_every=1 if due else 0, on_log=due)
+        start, model = self.epochs_trained, getattr(self, "model", None)
+        if model is not None:
+            model.n_iter_ = 0  # what this call runs, even if interrupted before its loop
+        try:
+            return self._train(epochs, log_every=1 if due else 0, on_log=due)
+        finally:
+            model = getattr(self, "model", None)  # a palette painting's is made by its first call
+            self.epochs_trained = start + ((model.n_iter_ or 0) if model is not None else 0)
 
     def _train(self, epochs: int, **logging) -> TrainResult:
         """The model's own `train` for at most `epochs` epochs, with `log_every` and `on_log`."""
@@ -65,6 +81,7 @@ class FrameSource(Playable, Rated):
 
     def __iter__(self) -> Iterator[Frame]:
         count = 0  # not enumerate(): its reused result tuple would hold the previous frame
+        self.epochs_trained = 0
         for frame in itertools.islice(self._frames(), MAX_FRAMES):
             count += 1
             self.truncated = count == MAX_FRAMES and not frame.cost < self.max_cost

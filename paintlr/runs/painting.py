@@ -173,6 +173,7 @@ class Painting(FrameSource):
             if not np.all(np.isfinite(costs)):
                 raise DivergenceError(self.learning_rate, self.max_stable_learning_rate)
             self.model.set_params(self.trajectory.theta(epoch, out=self._theta).T, copy=False)
+            self.epochs_trained = epoch
             yield self.frame(epoch, costs)
             if epoch == self.stop_epoch:
                 return
