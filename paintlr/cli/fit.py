@@ -88,8 +88,7 @@ def fit(data: str | None, example: str | None, x_columns: tuple[str, ...], y_col
         if stills:
             steps.add(figure.still([(k, first.theta(k)) for k in sorted(set(at_epochs))]))
         ticks, interrupted = report.record(animation, add, bar)
-        runs = "; ".join(f"{t.label + ': ' if t.label else ''}{t.status} at epoch {t.epoch:,}"
-                         + ("" if t.status == "diverged" else f", cost {t.cost:.6g}") for t in ticks)
+        runs = "; ".join(animation.outcome(t) for t in ticks)
         summary = f"{runs}; least squares: {best}"
         written = commit_all(*([lambda: out.commit(summary)] if moving or log_path else []),
                              *([steps.commit] if stills else []))
