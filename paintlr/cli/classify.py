@@ -75,12 +75,11 @@ def classify(data: str | None, example: str | None, x_columns: tuple[str, ...], 
     def add(tick):
         out.add(draw(tick), run.log_row(tick))
         bar.update(1)
-        return tick.epoch, tick.cost, tick.accuracy
+        return run.outcome(tick)
 
     with Outputs(outputs, fps=fps, reference=reference, log=log_path, columns=run.log_columns(),
                  page=report.page(f"paintlr classify {stem}")) as out:
-        (epoch, cost, accuracy), interrupted = report.record(run, add, bar)
-        line = f"{epoch:,} epochs, cost {cost:.4f}, {100 * accuracy:.1f} % right"
+        line, interrupted = report.record(run, add, bar)
         line += _parameters(run)
         if at is not None:
             where = ", ".join(f"{n} {v:g}" for n, v in zip(rows.x_names, at, strict=True))
