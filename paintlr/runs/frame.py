@@ -11,7 +11,7 @@ import numpy as np
 
 from ..core.numerics import psnr
 from ..models.training import TrainResult
-from ..settings import MAX_FRAMES
+from ..settings import CONVERGED, MAX_FRAMES, RUNNING, STATUS_WORDS, STOPPED
 from .source import Playable, Rated
 
 
@@ -48,9 +48,27 @@ class FrameSource(Playable, Rated):
     """
 
     max_cost: float
+    max_epochs: int
     truncated = False
     trains = True  # False for a solver that writes its answer without training
     epochs_trained = 0  # so far, an interrupted frame's epochs included: what the model has run
+
+    def status(self, frame: Frame) -> str:
+        """The run's status at `frame`: converged below the threshold (or at the optimum, for a solver),
+        stopped at max_epochs above it, else running."""
+        if not self.trains or frame.cost < self.max_cost:
+            return CONVERGED
+        return STOPPED if frame.epoch >= self.max_epochs else RUNNING
+
+    def stopped(self, frame: Frame) -> str:
+        """The end of a summary: at a `frame` stopped by max_epochs, that and how far short it is."""
+        if self.status(frame) != STOPPED:
+            return ""
+        return f"; {STATUS_WORDS[STOPPED]}, {self.shortfall(frame)}"
+
+    def shortfall(self, frame: Frame) -> str:
+        """How far short of its threshold (or optimum) a run stopped at `frame` is, in words."""
+        raise NotImplementedError
 
     def interrupted(self, epoch: int, last: str) -> str:
         """The summary of a run interrupted after its frame at `epoch`, summarised as `last`: the
