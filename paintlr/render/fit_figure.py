@@ -303,10 +303,13 @@ class FitFigure:
         done = f" · {STATUS_WORDS[state.status]}" if state.status in (CONVERGED, STOPPED) else ""
         cost = f"cost {number(state.cost)}"
         if state.status == STOPPED:  # short of least squares (the cost curve's floor): by how much
-            cost += f", {number(state.cost - self.cost_range[0])} above the optimum"
+            cost += f" = optimum + {number(state.cost - self.cost_range[0])}"
         params = self._params(theta) if np.isfinite(theta).all() else "parameters not finite"
         join = "\n" if len(self.labels) > 1 else " · "
-        return f"{head}epoch {state.epoch:,}{done}\n{cost}{join}{params}"
+        first = f"{head}epoch {state.epoch:,}{done}"
+        if state.status == STOPPED and len(self.labels) > 1:  # a narrow column: the limit is the epoch
+            first = f"{head}{STATUS_WORDS[STOPPED]}"
+        return f"{first}\n{cost}{join}{params}"
 
     def _params(self, theta: np.ndarray) -> str:
         theta = np.asarray(theta, dtype=np.float64).ravel()
