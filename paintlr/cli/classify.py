@@ -41,7 +41,7 @@ from .options import (
 @click.option("--predict", "point", default=None, metavar="X1,X2",
               help="Also print each class's probability at this point, e.g. --predict 45,85.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
-              help="Write epoch, cost and accuracy for every frame to this CSV.")
+              help="Write epoch, cost, accuracy and status for every frame to this CSV.")
 @quiet_option
 def classify(data: str | None, example: str | None, x_columns: tuple[str, ...], y_column: str | None,
              outputs: tuple[str, ...], degree: int, standardize: bool, learning_rate: float | None,

@@ -42,7 +42,8 @@ from .options import (
               help="Draw the line after this many epochs in the still (.png/.jpg) output; repeatable, "
                    "as in 'after 10, 100 and 1000 steps'.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
-              help="Write epoch, cost and every parameter (intercept first) for every frame to this CSV.")
+              help="Write epoch, cost, every parameter (intercept first) and status for every frame to "
+                   "this CSV.")
 @quiet_option
 def fit(data: str | None, example: str | None, x_columns: tuple[str, ...], y_column: str | None,
         outputs: tuple[str, ...], degree: int, standardize: bool, learning_rates: tuple[float, ...],

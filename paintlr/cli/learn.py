@@ -67,7 +67,7 @@ def _solver(ctx, param, value: str) -> str:
 @click.option("--dither/--no-dither", default=False, show_default=True,
               help="Floyd-Steinberg dithering when reducing GIF frames to 256 colours.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
-              help="Write epoch, costs and PSNR (or accuracy) for every frame to this CSV.")
+              help="Write epoch, costs, PSNR (or accuracy) and status for every frame to this CSV.")
 @quiet_option
 def learn(photo: str, outputs: tuple[str, ...], size: int, background: str, fps: float, scale: int,
           output_size: int | None, render_size: int | None, quality: int | str, dither: bool,
