@@ -31,6 +31,12 @@ DEFAULT_PALETTE = 8  # colours
 EXAMPLES = ("points", "admissions", "iris")  # tables bundled in paintlr/data for fit and classify
 FIT_SIZE = (960, 540)  # pixels of a fit or classify frame
 
+# A run's status at a frame, the one vocabulary of every run (fit, classify, learn, sweep): still
+# going; ended at its threshold (or the optimum); ended on its epoch budget short of it; blown up.
+RUNNING, CONVERGED, STOPPED, DIVERGED = "running", "converged", "stopped", "diverged"
+STATUS_WORDS = {RUNNING: "running", CONVERGED: "converged", STOPPED: "stopped at the epoch limit",
+                DIVERGED: "diverged"}  # each status as a title or summary says it
+
 FRAMES = 60
 MAX_FRAMES = 2000  # no run draws more frames than this
 FPS = 20.0

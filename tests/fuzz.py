@@ -967,8 +967,9 @@ def _open_output_checked(path: Path) -> str | None:
             widths = {len(r) for r in rows}
             if len(widths) != 1:
                 return f"the log's rows have {sorted(widths)} fields"
+            statuses = {"running", "converged", "stopped", "diverged"}  # a status column's words
             for r in rows[1:]:
-                [float(v) for v in r]
+                [float(v) for v in r if v not in statuses]
             return None
         if ext in (".mp4", ".webm"):
             try:

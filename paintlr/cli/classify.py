@@ -41,7 +41,7 @@ from .options import (
 @click.option("--predict", "point", default=None, metavar="X1,X2",
               help="Also print each class's probability at this point, e.g. --predict 45,85.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
-              help="Write epoch, cost and accuracy for every frame to this CSV.")
+              help="Write epoch, cost, accuracy and status for every frame to this CSV.")
 @quiet_option
 def classify(data: str | None, example: str | None, x_columns: tuple[str, ...], y_column: str | None,
              outputs: tuple[str, ...], degree: int, standardize: bool, learning_rate: float | None,
@@ -75,12 +75,11 @@ def classify(data: str | None, example: str | None, x_columns: tuple[str, ...], 
     def add(tick):
         out.add(draw(tick), run.log_row(tick))
         bar.update(1)
-        return tick.epoch, tick.cost, tick.accuracy
+        return run.outcome(tick)
 
     with Outputs(outputs, fps=fps, reference=reference, log=log_path, columns=run.log_columns(),
                  page=report.page(f"paintlr classify {stem}")) as out:
-        (epoch, cost, accuracy), interrupted = report.record(run, add, bar)
-        line = f"{epoch:,} epochs, cost {cost:.4f}, {100 * accuracy:.1f} % right"
+        line, interrupted = report.record(run, add, bar)
         line += _parameters(run)
         if at is not None:
             where = ", ".join(f"{n} {v:g}" for n, v in zip(rows.x_names, at, strict=True))

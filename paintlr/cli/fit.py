@@ -42,7 +42,8 @@ from .options import (
               help="Draw the line after this many epochs in the still (.png/.jpg) output; repeatable, "
                    "as in 'after 10, 100 and 1000 steps'.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
-              help="Write epoch, cost and every parameter (intercept first) for every frame to this CSV.")
+              help="Write epoch, cost, every parameter (intercept first) and status for every frame to "
+                   "this CSV.")
 @quiet_option
 def fit(data: str | None, example: str | None, x_columns: tuple[str, ...], y_column: str | None,
         outputs: tuple[str, ...], degree: int, standardize: bool, learning_rates: tuple[float, ...],
@@ -88,8 +89,7 @@ def fit(data: str | None, example: str | None, x_columns: tuple[str, ...], y_col
         if stills:
             steps.add(figure.still([(k, first.theta(k)) for k in sorted(set(at_epochs))]))
         ticks, interrupted = report.record(animation, add, bar)
-        runs = "; ".join(f"{t.label + ': ' if t.label else ''}{t.status} at epoch {t.epoch:,}"
-                         + ("" if t.status == "diverged" else f", cost {t.cost:.6g}") for t in ticks)
+        runs = "; ".join(animation.outcome(t) for t in ticks)
         summary = f"{runs}; least squares: {best}"
         written = commit_all(*([lambda: out.commit(summary)] if moving or log_path else []),
                              *([steps.commit] if stills else []))

@@ -67,7 +67,7 @@ def _solver(ctx, param, value: str) -> str:
 @click.option("--dither/--no-dither", default=False, show_default=True,
               help="Floyd-Steinberg dithering when reducing GIF frames to 256 colours.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
-              help="Write epoch, costs and PSNR (or accuracy) for every frame to this CSV.")
+              help="Write epoch, costs, PSNR (or accuracy) and status for every frame to this CSV.")
 @quiet_option
 def learn(photo: str, outputs: tuple[str, ...], size: int, background: str, fps: float, scale: int,
           output_size: int | None, render_size: int | None, quality: int | str, dither: bool,
@@ -113,12 +113,14 @@ def learn(photo: str, outputs: tuple[str, ...], size: int, background: str, fps:
         out.add(to_uint8(frame.image), painting.log_row(frame))
         bar.update(frame.epoch - bar.n)
         bar.set_postfix_str(f"cost {frame.cost:.3g}, {frame.score()}", refresh=False)
-        return frame.cost, painting.summary(frame)  # not the frame: its image would stay
+        return frame.cost, frame.epoch, painting.summary(frame)  # not the frame: its image would stay
 
     with Outputs(outputs, fps=fps, scale=scale, dither=dither, reference=to_uint8(painting.goal()),
                  log=log_path, columns=painting.log_columns(), quality=quality,
                  page=report.page(f"paintlr learn {Path(photo).name}", painting.live())) as out:
-        (cost, summary), interrupted = report.record(painting, add, bar)
+        (cost, epoch, summary), interrupted = report.record(painting, add, bar)
+        if interrupted is not None:
+            summary = painting.interrupted(epoch, summary)
         written = out.commit(summary=summary)
     report.warn(after_painting(painting, cost, interrupted is not None))
     report.finish(summary, started, out.count, written, quiet, interrupted)

@@ -110,7 +110,8 @@ def sweep(photo: str, size: int, background: str, output: str | None, learning_r
     with Outputs([output], fps=fps, reference=reference, columns=comparison.log_columns(), quality=quality,
                  page=report.page(f"paintlr sweep {Path(photo).name}")) as out:
         panels, interrupted = report.record(comparison, add, bar)
-        states = "; ".join(f"{p.label}: {p.status} at epoch {p.frame.epoch:,}"
-                           + ("" if p.status == "diverged" else f", {p.frame.score()}") for p in panels)
+        states = "; ".join(f"{p.label}: {settings.STATUS_WORDS[p.status]} at epoch {p.frame.epoch:,}"
+                           + ("" if p.status == settings.DIVERGED else f", {p.frame.score()}")
+                           for p in panels)
         written = out.commit(states)
     report.finish(states, started, out.count, written, quiet, interrupted)

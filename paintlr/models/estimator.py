@@ -27,7 +27,11 @@ class Estimator:
     def __init__(self) -> None:
         self._theta: np.ndarray | None = None
         self._vector = False  # 1-D targets: coef_ (d,) and a scalar intercept_, as scikit-learn
-        self.n_iter_: int | None = None
+        self.n_iter_: int | None = None  # epochs the last train ran, an interrupted one's too
+
+    def _reached(self, epochs: int) -> None:
+        """Training's loop ended (returned, or was interrupted) after `epochs` epochs."""
+        self.n_iter_ = epochs
 
     def __repr__(self) -> str:
         args = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._hyperparameters)

@@ -110,7 +110,8 @@ class LinearRegressionModel(Estimator):
         check_engine(s["engine"], opt)
         lr = s["learning_rate"]
         loop = dict(epochs=s["epochs"], max_cost=s["max_cost"], learning_rate=lr, log_every=log_every,
-                    on_log=on_log, max_stable=lambda: opt.max_stable_learning_rate(design))
+                    on_log=on_log, max_stable=lambda: opt.max_stable_learning_rate(design),
+                    reached=self._reached)
         path = opt.closed_form(design, self._theta, y, lr) if opt.has_closed_form else None
         if path is not None and s["engine"] != "iterate":
             trajectory, start = path

@@ -144,7 +144,8 @@ class LogisticRegressionModel(Estimator):
             self._theta = np.zeros((columns, design.n_features + 1))
             self.classes_ = found
         loop = dict(epochs=s["epochs"], max_cost=s["max_cost"], learning_rate=s["learning_rate"],
-                    log_every=log_every, on_log=on_log, max_stable=lambda: max_stable_learning_rate(design))
+                    log_every=log_every, on_log=on_log, max_stable=lambda: max_stable_learning_rate(design),
+                    reached=self._reached)
         shared = _shared_weights(self._theta, codes, found.size) if design.one_weight_per_sample else None
         if s["standardize"]:
             result = _train_standardized(design, self._theta, codes, loop)

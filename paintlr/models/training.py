@@ -47,12 +47,14 @@ class TrainResult:
 
 def descend(run: Run, *, epochs: int, max_cost: float, learning_rate: float,
             max_stable: Callable[[], float], log_every: int = 0,
-            on_log: LogCallback | None = None) -> TrainResult:
+            on_log: LogCallback | None = None, reached: Callable[[int], None] | None = None) -> TrainResult:
     """Step `run` until its mean cost is below max_cost, `epochs` epochs have run, or
     on_log(epoch, cost), called at epochs 0, log_every, ..., returns True.
 
     A NaN or infinite cost raises DivergenceError naming max_stable() as the limit.
+    `reached(epochs)` is told the epochs stepped however the loop ends, an interrupt included.
     """
+    epoch = 0
     try:
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
             for epoch in range(epochs + 1):
@@ -68,12 +70,14 @@ def descend(run: Run, *, epochs: int, max_cost: float, learning_rate: float,
                 run.step()
     finally:
         run.finish()
+        if reached is not None:
+            reached(epoch)
     raise AssertionError("unreachable")
 
 
 def jump(trajectory, theta: np.ndarray, *, epochs: int, max_cost: float, learning_rate: float,
          max_stable: Callable[[], float], log_every: int = 0, on_log: LogCallback | None = None,
-         start: int = 0) -> TrainResult:
+         start: int = 0, reached: Callable[[int], None] | None = None) -> TrainResult:
     """Move theta in place from epoch `start` of a closed-form trajectory to where the run stops:
     where `descend` would stop batch GD; for momentum, whose cost can dip and rise again, the
     first epoch from which the cost stays below max_cost (its envelope is below it)."""
@@ -94,5 +98,7 @@ def jump(trajectory, theta: np.ndarray, *, epochs: int, max_cost: float, learnin
                 stop = k
                 break
     theta[...] = trajectory.theta(start + stop)
+    if reached is not None:
+        reached(stop)
     costs = trajectory.cost(start + stop)
     return TrainResult(stop, costs, float(costs.mean()) < max_cost)

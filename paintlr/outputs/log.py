@@ -14,7 +14,7 @@ from .writer import Writer
 
 
 class LogWriter(Writer):
-    """The CSV log: `epoch,<columns>`, then one row per frame, values as %.9g."""
+    """The CSV log: `epoch,<columns>`, then one row per frame, numbers as %.9g, words (a status) as is."""
 
     def __init__(self, name: str, columns: Sequence[str]):
         self.name, self.width = name, 1 + len(columns)
@@ -28,7 +28,7 @@ class LogWriter(Writer):
 
     def row(self, row: Sequence) -> None:
         epoch, *values = row
-        self._write([epoch, *(f"{v:.9g}" for v in values)])
+        self._write([epoch, *(v if isinstance(v, str) else f"{v:.9g}" for v in values)])
 
     def frame(self, frame: np.ndarray, ms: int) -> None:
         pass

@@ -65,7 +65,10 @@ def _plain(value):
 
 
 def _finite(value):
-    """A log value for JSON: infinities and NaN (a diverged run) become None, shown as gaps."""
+    """A log value for JSON: infinities and NaN (a diverged run) become None, shown as gaps; a word
+    (a status) stays as it is."""
+    if isinstance(value, str):
+        return value
     value = float(value)
     return value if math.isfinite(value) else None
 

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..settings import CONVERGED, DIVERGED
+
 DPI = 100
 TEXT = 10  # titles and axis labels, in points (at DPI 100 a point is 1.4 pixels)
 SMALL = 9  # tick labels and legends
@@ -84,8 +86,8 @@ class Canvas:
 
 
 def status_colour(status: str) -> str:
-    """A title's colour: red once diverged, green once converged, else black."""
-    return RED if status == "diverged" else GREEN if status == "converged" else BLACK
+    """A title's colour: red once diverged, green once converged (not merely stopped), else black."""
+    return RED if status == DIVERGED else GREEN if status == CONVERGED else BLACK
 
 
 def moving_title(ax, text: str):

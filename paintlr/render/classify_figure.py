@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..runs.classification import ClassifyState
-from ..settings import FIT_SIZE
+from ..settings import CONVERGED, DIVERGED, FIT_SIZE, STATUS_WORDS, STOPPED
 from .canvas import BLACK, GREY, SMALL, TEXT, Canvas, moving_title, number, status_colour
 from .cost_curve import cost_axes, cost_limits, update_cost
 
@@ -99,14 +99,14 @@ class ClassifyFigure:
             self._image.set_data(self._shades[np.argmax(s, axis=2)])
             for i in range(k):
                 self._boundary(np.clip(np.nan_to_num(scores[..., i], nan=0.5), 0, 1), self._lines[i])
-        diverged = state.status == "diverged"
+        diverged = state.status == DIVERGED
         accuracy = f"{100 * state.accuracy:.1f} %" if np.isfinite(state.accuracy) else "–"
         cost = number(state.cost) if np.isfinite(state.cost) else "exploded"
         head = f"{state.label} · " if state.label else ""
         if diverged:
             self._title.set_text(f"{head}diverged at epoch {state.epoch:,} · cost {cost}")
         else:
-            done = " · converged" if state.status == "converged" else ""
+            done = f" · {STATUS_WORDS[state.status]}" if state.status in (CONVERGED, STOPPED) else ""
             self._title.set_text(f"{head}epoch {state.epoch:,} · cost {cost} · accuracy {accuracy}{done}")
         self._title.set_color(status_colour(state.status))
         self._accuracy.set_text(f"training accuracy\n{accuracy}")

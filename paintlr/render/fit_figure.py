@@ -14,7 +14,7 @@ import numpy as np
 
 from ..runs.classification import MARGIN
 from ..runs.line_fit import FitState
-from ..settings import FIT_SIZE
+from ..settings import CONVERGED, DIVERGED, FIT_SIZE, RUNNING, STATUS_WORDS, STOPPED
 from .canvas import BLACK, GREY, MODEL, RED, SMALL, TEXT, Canvas, moving_title, number, status_colour
 from .cost_curve import cost_axes, cost_limits, update_cost
 
@@ -141,7 +141,7 @@ class FitFigure:
                                               zorder=3, label="gradient descent")
             moving = [column["model"]]
         column["legend"] = self._legend(data_ax) if first else None  # with several runs, the first column's
-        placeholder = FitState(label, 0, self.best, 0.0, "running", ((), ()))
+        placeholder = FitState(label, 0, self.best, 0.0, RUNNING, ((), ()))
         column["title"] = moving_title(data_ax, self._heading(placeholder))
         column["cost_line"], column["cost_marker"] = cost_axes(cost_ax, self.epochs, self._costs,
                                                                narrow=n > 1)
@@ -248,7 +248,7 @@ class FitFigure:
     # per frame
 
     def _update(self, column: dict, state: FitState) -> None:
-        diverged = state.status == "diverged"
+        diverged = state.status == DIVERGED
         theta = np.asarray(state.theta, dtype=np.float64)
         shown = not diverged and bool(np.isfinite(theta).all())
         column["alarm"].set_visible(diverged)
@@ -297,13 +297,19 @@ class FitFigure:
     def _heading(self, state: FitState) -> str:
         """The column's title: run, epoch and status; cost; parameters (the last two on one line if wide)."""
         head = f"{state.label} · " if state.label else ""
-        if state.status == "diverged":
-            return f"{head}diverged at epoch {state.epoch:,}\ncost exploded"
+        if state.status == DIVERGED:
+            return f"{head}{STATUS_WORDS[DIVERGED]} at epoch {state.epoch:,}\ncost exploded"
         theta = np.asarray(state.theta, dtype=np.float64)
-        done = " · converged" if state.status == "converged" else ""
+        done = f" · {STATUS_WORDS[state.status]}" if state.status in (CONVERGED, STOPPED) else ""
+        cost = f"cost {number(state.cost)}"
+        if state.status == STOPPED:  # short of least squares (the cost curve's floor): by how much
+            cost += f" = optimum + {number(state.cost - self.cost_range[0])}"
         params = self._params(theta) if np.isfinite(theta).all() else "parameters not finite"
         join = "\n" if len(self.labels) > 1 else " · "
-        return f"{head}epoch {state.epoch:,}{done}\ncost {number(state.cost)}{join}{params}"
+        first = f"{head}epoch {state.epoch:,}{done}"
+        if state.status == STOPPED and len(self.labels) > 1:  # a narrow column: the limit is the epoch
+            first = f"{head}{STATUS_WORDS[STOPPED]}"
+        return f"{first}\n{cost}{join}{params}"
 
     def _params(self, theta: np.ndarray) -> str:
         theta = np.asarray(theta, dtype=np.float64).ravel()

@@ -6,6 +6,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ..core.pixels import to_uint8
+from ..settings import CONVERGED
+from ..settings import DIVERGED as GONE  # the status; DIVERGED here is its colour
 
 CAPTION_LINES = 3
 DIVERGED = (200, 30, 30)
@@ -31,18 +33,18 @@ def compose(panels, scale: int = 1) -> np.ndarray:
     for i, p in enumerate(panels):
         x = i * (w + gap)
         f = p.frame
-        if p.status == "diverged":
+        if p.status == GONE:
             tile = Image.new("RGB", (w, h), DIVERGED)
         else:
             rgb = to_uint8(np.broadcast_to(f.image, (*f.image.shape[:2], 3)))
             tile = Image.fromarray(rgb).resize((w, h), Image.Resampling.NEAREST)
         canvas.paste(tile, (x, 0))
-        cost = "exploded" if p.status == "diverged" else f"cost {f.cost:.1e}, {f.score()}"
-        epoch = f"epoch {f.epoch:,}" + (" done" if p.status == "converged" else "")
-        if p.status == "diverged":
+        cost = "exploded" if p.status == GONE else f"cost {f.cost:.1e}, {f.score()}"
+        epoch = f"epoch {f.epoch:,}" + (" done" if p.status == CONVERGED else "")
+        if p.status == GONE:
             epoch = f"diverged by {f.epoch:,}"
         for j, text in enumerate((p.label, epoch, cost)):
-            fill = DIVERGED if p.status == "diverged" and j else (0, 0, 0)
+            fill = DIVERGED if p.status == GONE and j else (0, 0, 0)
             draw.text((x + 2, h + 3 + j * line), text, fill=fill, font=font)
     return np.asarray(canvas)
 

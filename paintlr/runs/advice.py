@@ -13,6 +13,7 @@ from typing import Protocol
 
 from ..errors import DivergenceError
 from ..settings import MAX_FRAMES
+from .classification import Classification
 from .line_fit import LineFit
 from .painting import Painting
 from .palette_painting import PalettePainting
@@ -67,12 +68,19 @@ class Rated(Protocol):
 
 def unstable_rate(run: Rated, optimizer: str | None = None) -> Advice | None:
     """The one warning for a learning rate at or above the run's stable limit (for `optimizer`,
-    when named); None for a stable run."""
+    when named), saying what follows; None for a stable run.
+
+    Least squares explodes; logistic regression cannot (its gradient is bounded, so each step is
+    too): GD overshoots, and the cost oscillates or stalls above the minimum instead of settling.
+    """
     if not run.unstable:
         return None
     where = f" for {optimizer}" if optimizer else ""
+    logistic = isinstance(run, Classification | PalettePainting)
+    then = ("the cost oscillates or stalls above its minimum instead of settling" if logistic
+            else "the cost grows without bound")
     return Advice(f"learning rate {run.learning_rate:g} is at or above the largest stable rate "
-                  f"{run.max_stable_learning_rate:.6g}{where}; the cost grows without bound")
+                  f"{run.max_stable_learning_rate:.6g}{where}; {then}")
 
 
 def unstable_rates(runs: Sequence[Rated]) -> list[Advice]:

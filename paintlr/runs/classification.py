@@ -18,7 +18,7 @@ from ..features.polynomial import polynomial_features
 from ..models.logistic import LogisticRegressionModel, max_stable_learning_rate
 from ..models.rates import default_learning_rate
 from ..models.standardise import Standardiser
-from ..settings import CLASSIFY_EPOCHS, FRAMES
+from ..settings import CLASSIFY_EPOCHS, CONVERGED, FRAMES, RUNNING, STATUS_WORDS, STOPPED
 from .clock import check_frames, epoch_budget, plan_frames, stop_epoch
 from .source import Playable, Rated
 
@@ -35,7 +35,7 @@ class ClassifyState:
     epoch: int
     cost: float  # mean cross-entropy
     accuracy: float  # share of training points predicted right
-    status: str  # "running", "converged" or "diverged"
+    status: str  # settings.RUNNING, CONVERGED or STOPPED (at max_epochs, unsettled); DIVERGED raises instead
     history: tuple[np.ndarray, np.ndarray]  # (epochs, costs) so far
     scores: np.ndarray  # on the grid: (gh, gw) P(classes[1]), or (gh, gw, K) each class's own probability
 
@@ -115,7 +115,7 @@ class Classification(Playable, Rated):
         model = self.model
         model.train(self.features, self.labels, epochs=0, classes=self.classes)
         history: list[tuple[int, float]] = []
-        done, status, last = 0, "running", self.epochs[-1]
+        done, status, last = 0, RUNNING, self.epochs[-1]
         for tick in self.epochs:
             if tick > done:
                 try:
@@ -126,12 +126,13 @@ class Classification(Playable, Rated):
                                           done + (exc.epoch or 0)) from None
                 done += result.epochs
                 settled = done == last and last < self.max_epochs
-                status = "converged" if result.converged or settled else status
+                status = CONVERGED if result.converged or settled else STOPPED if done >= self.max_epochs \
+                    else status
             cost = float(model.cost(self.features, self.labels))
             history.append((done, cost))
             epochs, costs = (np.array(v) for v in zip(*history, strict=True))
             yield ClassifyState("", done, cost, self.accuracy(), status, (epochs, costs), self.scores())
-            if status == "converged":
+            if status != RUNNING:
                 return
 
     def accuracy(self) -> float:
@@ -153,7 +154,7 @@ class Classification(Playable, Rated):
             band = np.minimum(np.arange(GRID) * self.classes.size // GRID, self.classes.size - 1)
             scores = (band[:, None, None] == np.arange(self.classes.size)) * ramp[..., None]
         epochs = np.array([0, self.max_epochs])
-        return ClassifyState("", self.max_epochs, 0.5, 1.0, "converged", (epochs, np.array([np.log(2), 0.1])),
+        return ClassifyState("", self.max_epochs, 0.5, 1.0, CONVERGED, (epochs, np.array([np.log(2), 0.1])),
                             scores)
 
     def probabilities(self, point: Sequence[float]) -> np.ndarray:
@@ -164,7 +165,15 @@ class Classification(Playable, Rated):
         return np.array([1.0 - p, p]) if np.ndim(p) == 0 else p
 
     def log_columns(self) -> list[str]:
-        return ["cost", "accuracy"]
+        return ["cost", "accuracy", "status"]
 
     def log_row(self, tick: ClassifyState) -> tuple:
-        return (tick.epoch, tick.cost, tick.accuracy)
+        return (tick.epoch, tick.cost, tick.accuracy, tick.status)
+
+    def outcome(self, tick: ClassifyState) -> str:
+        """Where the run stood at `tick`, in words: converged or stopped at the epoch limit (or, cut
+        short, just its epochs), its cost and the share of points right."""
+        ended = {CONVERGED: f"{STATUS_WORDS[CONVERGED]} at epoch {tick.epoch:,}",
+                 STOPPED: f"{STATUS_WORDS[STOPPED]} ({tick.epoch:,} epochs)"}
+        return (f"{ended.get(tick.status, f'{tick.epoch:,} epochs')}, cost {tick.cost:.4f}, "
+                f"{100 * tick.accuracy:.1f} % right")

@@ -19,7 +19,7 @@ from ..features.polynomial import polynomial_features
 from ..models.optimizers import GradientDescent
 from ..models.rates import default_learning_rate
 from ..models.standardise import Standardiser
-from ..settings import FRAMES, MAX_EPOCHS
+from ..settings import CONVERGED, DIVERGED, FRAMES, MAX_EPOCHS, RUNNING, STATUS_WORDS, STOPPED
 from .clock import (
     blowup_epoch,
     check_frames,
@@ -44,7 +44,7 @@ class FitState:
     epoch: int
     theta: np.ndarray  # (p,) parameters, intercept first
     cost: float  # J = (1/2m) sum of squared errors; inf once diverged
-    status: str  # "running", "converged" or "diverged"
+    status: str  # settings.RUNNING, CONVERGED, STOPPED (at max_epochs, short of the threshold) or DIVERGED
     history: tuple[np.ndarray, np.ndarray]  # (epochs, costs) of the frames so far
     path: np.ndarray | None = None  # (k, 2) (intercept, slope) visited so far; two-parameter models only
 
@@ -79,13 +79,16 @@ class LineFit(Rated):
         if self.max_cost is not None and not self.max_cost > self.optimal_cost:
             raise OptionError("max_cost", f"{self.max_cost:g} is out of reach: the least-squares line has "
                                           f"cost {self.optimal_cost:.6g}")
+        self.converges = False  # whether the run gets to its threshold by stop_epoch, not only to max_epochs
         if self.unstable:
             self.stop_epoch = None  # it diverges: see `diverges_at`
         elif self.max_cost is not None:
             self.stop_epoch = stop_epoch(self.cost, self.max_cost, self.max_epochs)
+            self.converges = self.cost(self.stop_epoch) < self.max_cost
         else:
             tolerance = PARAMETER_TOLERANCE * (1 + np.linalg.norm(self.design.least_squares(self.y)))
             self.stop_epoch = stop_epoch(self.distance2, tolerance**2, self.max_epochs)
+            self.converges = self.distance2(self.stop_epoch) < tolerance**2
 
     def cost(self, k: int) -> float:
         """J = (1 / 2m) sum of squared errors after k epochs."""
@@ -178,8 +181,9 @@ class FitAnimation(Playable):
                 diverged = run.unstable and end is not None and epoch >= end
                 cost = run.cost(epoch)
                 histories[i].append((epoch, cost))
-                status = "diverged" if diverged else "converged" if epoch == run.stop_epoch else "running"
-                done[i] = status != "running"
+                status = DIVERGED if diverged else RUNNING if epoch != run.stop_epoch \
+                    else CONVERGED if run.converges else STOPPED
+                done[i] = status != RUNNING
                 epochs, costs = (np.array(v) for v in zip(*histories[i], strict=True))
                 last[i] = FitState(self.labels[i], epoch, run.theta(epoch), cost, status, (epochs, costs),
                                   self._path(run, epoch) if self.two_parameters and not diverged else None)
@@ -187,6 +191,17 @@ class FitAnimation(Playable):
             yield row
             if all(done):
                 return
+
+    def outcome(self, state: FitState) -> str:
+        """Where a run stood at `state`, in words: its status, epoch and cost; stopped at the epoch
+        limit, also how far its cost is above least squares'."""
+        head = f"{state.label}: " if state.label else ""
+        if state.status == DIVERGED:
+            return f"{head}{STATUS_WORDS[DIVERGED]} at epoch {state.epoch:,}"
+        if state.status == STOPPED:
+            return (f"{head}{STATUS_WORDS[STOPPED]} ({state.epoch:,} epochs), cost {state.cost:.6g}, "
+                    f"{state.cost - self.optimal_cost:.4g} above the optimum {self.optimal_cost:.6g}")
+        return f"{head}{STATUS_WORDS[state.status]} at epoch {state.epoch:,}, cost {state.cost:.6g}"
 
     def path_box(self) -> tuple[float, float, float, float] | None:
         """(b_min, b_max, m_min, m_max) around every stable run's whole path and the optimum."""
@@ -206,13 +221,13 @@ class FitAnimation(Playable):
         return np.array([run.theta(int(k)) for k in ks if k <= epoch])
 
     def log_columns(self) -> list[str]:
-        """CSV columns after the epoch: each run's cost and, up to MAX_LOGGED, its parameters."""
+        """CSV columns after the epoch: each run's cost, up to MAX_LOGGED parameters, and its status."""
         params = self.names if len(self.names) <= MAX_LOGGED else []
         suffixes = [f" ({label})" if label else "" for label in self.labels]
-        return [name + suffix for suffix in suffixes for name in ["cost", *params]]
+        return [name + suffix for suffix in suffixes for name in ["cost", *params, "status"]]
 
     def log_row(self, ticks: list[FitState]) -> tuple:
-        values: list[float] = []
+        values: list[float | str] = []
         for t in ticks:
-            values += [t.cost, *(t.theta if len(self.names) <= MAX_LOGGED else [])]
+            values += [t.cost, *(t.theta if len(self.names) <= MAX_LOGGED else []), t.status]
         return (max(t.epoch for t in ticks), *values)

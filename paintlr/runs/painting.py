@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from ..core.designs import Design, OneHot
+from ..core.numerics import psnr
 from ..core.pixels import as_image, to_uint8
 from ..errors import DivergenceError, OptionError, check_choice
 from ..models.linear import LinearRegressionModel
@@ -173,6 +174,7 @@ class Painting(FrameSource):
             if not np.all(np.isfinite(costs)):
                 raise DivergenceError(self.learning_rate, self.max_stable_learning_rate)
             self.model.set_params(self.trajectory.theta(epoch, out=self._theta).T, copy=False)
+            self.epochs_trained = epoch
             yield self.frame(epoch, costs)
             if epoch == self.stop_epoch:
                 return
@@ -214,12 +216,13 @@ class Painting(FrameSource):
         return Frame(epoch, costs, self.picture(model))
 
     def log_columns(self) -> list[str]:
-        """The mean cost, the cost per channel, PSNR and the distance from the best cost."""
+        """The mean cost, the cost per channel, PSNR, the distance from the best cost and the status."""
         channels = "L" if self.shape[2] == 1 else "RGB"
-        return ["cost", *(f"cost_{c}" for c in channels), "psnr_db", "excess_cost"]
+        return ["cost", *(f"cost_{c}" for c in channels), "psnr_db", "excess_cost", "status"]
 
     def log_row(self, frame: Frame) -> tuple:
-        return (frame.epoch, frame.cost, *frame.channel_costs, frame.psnr, frame.cost - self.optimal_cost)
+        return (frame.epoch, frame.cost, *frame.channel_costs, frame.psnr, frame.cost - self.optimal_cost,
+                self.status(frame))
 
     def live(self) -> dict | None:
         """For batch GD on one-hot samples from a flat colour, drawn pixel for pixel: the target,
@@ -248,7 +251,15 @@ class Painting(FrameSource):
     def summary(self, frame: Frame) -> str:
         """What a run ending at `frame` came to, in words: epochs (or the solver), cost and PSNR."""
         what = f"{frame.epoch:,} epochs" if self.trains else "least-squares solution"
-        return f"{what}, cost {frame.cost:.3g} (optimum {self.optimal_cost:.3g}), PSNR {frame.psnr:.2f} dB"
+        return (f"{what}, cost {frame.cost:.3g} (optimum {self.optimal_cost:.3g}), PSNR {frame.psnr:.2f} dB"
+                + self.stopped(frame))
+
+    def shortfall(self, frame: Frame) -> str:
+        """The PSNR gap to the optimum's, or where that is perfect (one-hot samples), to the threshold's."""
+        best, goal = psnr(self.optimal_cost), "the optimum's"
+        if not np.isfinite(best):
+            best, goal = psnr(self.max_cost), "the threshold's"
+        return f"PSNR {best - frame.psnr:.2f} dB below {goal} {best:.2f} dB"
 
 
 def initial_params(y: np.ndarray, design: Design, init: str, seed: int | None) -> np.ndarray:

@@ -119,17 +119,17 @@ class PalettePainting(FrameSource):
         return self.palette[self.labels].reshape(self.shape)
 
     def log_columns(self) -> list[str]:
-        """The cross-entropy, per class (one for two classes), and the share of pixels right."""
+        """The cross-entropy, per class (one for two classes), the share of pixels right and the status."""
         classes = self.palette.shape[0]
-        return ["cost", *(f"cost_{k}" for k in range(1 if classes == 2 else classes)), "accuracy"]
+        return ["cost", *(f"cost_{k}" for k in range(1 if classes == 2 else classes)), "accuracy", "status"]
 
     def log_row(self, frame: Frame) -> tuple:
-        return (frame.epoch, frame.cost, *frame.channel_costs, frame.accuracy)
+        return (frame.epoch, frame.cost, *frame.channel_costs, frame.accuracy, self.status(frame))
 
     @property
     def optimal_costs(self) -> np.ndarray:
         """Cross-entropy per cost column at the goal, where every pixel is its colour for sure."""
-        return np.zeros(len(self.log_columns()) - 2)
+        return np.zeros(1 if len(self.palette) == 2 else len(self.palette))
 
     def _start(self) -> np.ndarray:
         """A fresh model with zero weights; its costs."""
@@ -176,4 +176,8 @@ class PalettePainting(FrameSource):
     def summary(self, frame: Frame) -> str:
         """What a run ending at `frame` came to, in words: epochs, cross-entropy and pixels right."""
         return (f"{frame.epoch:,} epochs, cross-entropy {frame.cost:.3g}, "
-                f"{100 * frame.accuracy:.2f} % of pixels right")
+                f"{100 * frame.accuracy:.2f} % of pixels right" + self.stopped(frame))
+
+    def shortfall(self, frame: Frame) -> str:
+        """The cross-entropy still above the threshold (the optimum's is 0)."""
+        return f"cross-entropy {frame.cost - self.max_cost:.3g} above the threshold {self.max_cost:.3g}"

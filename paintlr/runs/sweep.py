@@ -12,7 +12,21 @@ from ..core.designs import OneHot
 from ..core.tuning import best_settings
 from ..errors import DivergenceError, OptionError
 from ..features.maps import feature_map
-from ..settings import BEST, DEGREE, FEATURES, FRAMES, MAX_EPOCHS, MOMENTUM, N_FEATURES, OPTIMIZERS, SIGMA
+from ..settings import (
+    BEST,
+    CONVERGED,
+    DEGREE,
+    DIVERGED,
+    FEATURES,
+    FRAMES,
+    MAX_EPOCHS,
+    MOMENTUM,
+    N_FEATURES,
+    OPTIMIZERS,
+    RUNNING,
+    SIGMA,
+    STOPPED,
+)
 from .clock import blown_up, epoch_budget, geometric_frames, shared_end
 from .forecast import epochs_to_threshold
 from .frame import Frame, FrameSource
@@ -28,7 +42,7 @@ class Panel:
 
     label: str
     frame: Frame
-    status: str  # "running", "converged" or "diverged"
+    status: str  # settings.RUNNING, CONVERGED, STOPPED (at max_epochs, above the threshold) or DIVERGED
 
 
 def sweep_runs(shape: tuple[int, ...], *, features: Sequence[str] = (), optimizers: Sequence[str] = (),
@@ -89,7 +103,7 @@ class _Run:
     painting: Painting
     start_cost: float
     frame: Frame
-    status: str = "running"
+    status: str = RUNNING
 
 
 class Sweep(Playable):
@@ -124,8 +138,8 @@ class Sweep(Playable):
 
     def goal_panels(self) -> list[list[Panel]]:
         """Panels known before the run: each one's goal picture, and each one diverged (for palettes)."""
-        goals = [Panel(label, Frame(0, p.optimal_costs, p.goal()), "converged") for label, p in self.runs]
-        return [goals, [Panel(g.label, g.frame, "diverged") for g in goals]]
+        goals = [Panel(label, Frame(0, p.optimal_costs, p.goal()), CONVERGED) for label, p in self.runs]
+        return [goals, [Panel(g.label, g.frame, DIVERGED) for g in goals]]
 
     def __iter__(self) -> Iterator[list[Panel]]:
         states = []
@@ -137,10 +151,10 @@ class Sweep(Playable):
         while ticks:
             for tick in ticks:
                 for s in states:
-                    if s.status == "running":
+                    if s.status == RUNNING:
                         _advance(s, tick)
                 yield [_panel(s) for s in states]
-                if all(s.status != "running" for s in states):
+                if all(s.status != RUNNING for s in states):
                     return
             # an estimate fell short: carry on, doubling, until every run stops or max_epochs
             ticks = [min(2 * ticks[-1], self.max_epochs)] if ticks[-1] < self.max_epochs else []
@@ -151,14 +165,16 @@ def _advance(s: _Run, tick: int) -> None:
     try:
         result = p.advance(tick - s.frame.epoch)
     except DivergenceError:
-        s.status = "diverged"
+        s.status = DIVERGED
         s.frame = Frame(tick, np.full_like(s.frame.channel_costs, np.inf), s.frame.image)
         return
     s.frame = p.frame(s.frame.epoch + result.epochs, result.channel_costs)
     if result.converged:
-        s.status = "converged"
+        s.status = CONVERGED
     elif blown_up(s.frame.cost, s.start_cost):
-        s.status = "diverged"
+        s.status = DIVERGED
+    elif s.frame.epoch >= p.max_epochs:
+        s.status = STOPPED
 
 
 def _panel(s: _Run) -> Panel:

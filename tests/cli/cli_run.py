@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from paintlr.cli import cli
 
-SUMMARY = re.compile(r"^[\d,]+ epochs, cost [^,]+, PSNR [\d.]+ dB, [\d.]+ s, (\d+) frames -> (.+)$")
+SUMMARY = re.compile(r"^[\d,]+ epochs, cost [^,]+, PSNR [\d.]+ dB(?:; stopped at the epoch limit, [^,]+)?, "
+                     r"[\d.]+ s, (\d+) frames -> (.+)$")
 
 
 def invoke(*args):

@@ -26,6 +26,21 @@ def test_classify_admissions_reproduces_the_known_answers(workdir):
     assert result.exit_code == 0, result.output
     assert "cost 0.2035" in result.stdout and "89.0 % right" in result.stdout
     assert "theta (-25.161, 0.20623, 0.20147)" in result.stdout and "P(1) = 0.776" in result.stdout
+    assert result.stdout.startswith("converged at epoch ")
+
+
+def test_classify_cut_by_max_epochs_says_it_stopped_at_the_epoch_limit(workdir):
+    result = invoke("classify", "--example", "admissions", "--max-epochs", "20", "-o", "a.gif",
+                    "-o", "a.html", "--log", "a.csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("stopped at the epoch limit (20 epochs), cost 0.2074, 89.0 % right")
+    rows = read_log(workdir / "a.csv")
+    assert list(rows[0]) == ["epoch", "cost", "accuracy", "status"]
+    assert rows[-1]["epoch"] == "20" and rows[-1]["status"] == "stopped"
+    assert {r["status"] for r in rows[:-1]} == {"running"}
+    assert "stopped at the epoch limit (20 epochs)" in (workdir / "a.html").read_text()
+    last = read_frames(workdir / "a.gif")[-1]
+    assert ((last[..., 1] > 100) & (last[..., 0] < 60) & (last[..., 2] < 90)).sum() < 20  # title not green
 
 
 def test_classify_iris_paints_three_classes(workdir):

@@ -20,13 +20,31 @@ def test_fit_five_points_ends_at_least_squares_with_the_error_surface(workdir):
     result = invoke("fit", "--example", "points", "-o", "fit.gif", "-o", "fit.png", "--log", "fit.csv")
     assert result.exit_code == 0, result.output
     rows = read_log(workdir / "fit.csv")
-    assert list(rows[0]) == ["epoch", "cost", "intercept", "x"]
+    assert list(rows[0]) == ["epoch", "cost", "intercept", "x", "status"]
+    assert [r["status"] for r in rows] == ["running"] * (len(rows) - 1) + ["converged"]
     assert float(rows[-1]["intercept"]) == pytest.approx(0.6, abs=1e-6)
     assert float(rows[-1]["x"]) == pytest.approx(0.8, abs=1e-6)
     assert float(rows[-1]["cost"]) == pytest.approx(0.16)  # least squares' own cost
     frames = read_frames(workdir / "fit.gif")
     assert len(frames) == len(rows) >= 10 and frames[0].shape == (540, 960, 3)
     assert "converged at epoch" in result.stdout and "least squares: intercept 0.6, x 0.8" in result.stdout
+
+
+def test_fit_cut_by_max_epochs_says_it_stopped_there_not_converged(workdir):
+    """Rate 0.001 for 10 epochs leaves the seed's line at cost 4.21, least squares' is 0.16."""
+    result = invoke("fit", "--example", "points", "--learning-rate", "0.001", "--max-epochs", "10",
+                    "-o", "cut.gif", "-o", "cut.html", "--log", "cut.csv")
+    assert result.exit_code == 0, result.output
+    assert "converged" not in result.stdout
+    assert result.stdout.startswith("stopped at the epoch limit (10 epochs), cost 4.21358, 4.054 above the "
+                                    "optimum 0.16; least squares"), result.stdout
+    rows = read_log(workdir / "cut.csv")
+    assert rows[-1]["epoch"] == "10" and rows[-1]["status"] == "stopped"
+    page = (workdir / "cut.html").read_text()
+    assert "stopped at the epoch limit (10 epochs)" in page and '"stopped"]' in page  # summary, row
+    last = read_frames(workdir / "cut.gif")[-1]
+    green = (last[..., 1] > 100) & (last[..., 0] < 60) & (last[..., 2] < 90)
+    assert green.sum() < 20  # the title is not the converged green
 
 
 def test_fit_three_rates_marks_the_diverging_panel(workdir):
@@ -108,4 +126,7 @@ def test_fit_and_classify_share_the_unstable_warning(workdir):
     assert classify.exit_code == 0, classify.output
     for result in (fit, classify):
         assert result.stderr.count("is at or above the largest stable rate") == 1
-        assert result.stderr.rstrip().endswith("; the cost grows without bound")
+    # what follows: least squares explodes; logistic regression, its gradient bounded, cannot
+    assert fit.stderr.rstrip().endswith("; the cost grows without bound")
+    assert classify.stderr.rstrip().endswith("; the cost oscillates or stalls above its minimum instead of "
+                                             "settling")

@@ -409,6 +409,30 @@ def test_max_epochs_cap_is_a_warning_not_an_error(workdir):
     assert (workdir / "cap.gif").exists()
 
 
+def test_a_run_cut_by_max_epochs_says_it_stopped_there_and_how_far_short(workdir):
+    """One-hot samples reach cost 0, so the gap is to the threshold's PSNR (max_cost 1e-4: 36.99 dB);
+    xy features have a least-squares floor above 0, so the gap is to the optimum's."""
+    result = invoke("learn", "photo.png", "-o", "cap.html", "--max-epochs", "50", "--log", "cap.csv")
+    assert result.exit_code == 0, result.output
+    rows = read_log(workdir / "cap.csv")
+    last = rows[-1]
+    assert last["epoch"] == "50" and last["status"] == "stopped"
+    assert {r["status"] for r in rows[:-1]} == {"running"}
+    threshold = 10 * math.log10(1 / (2 * 1e-4))
+    gap = threshold - float(last["psnr_db"])
+    tail = f"; stopped at the epoch limit, PSNR {gap:.2f} dB below the threshold's {threshold:.2f} dB"
+    assert SUMMARY.match(result.stdout.strip()) and tail + "," in result.stdout, result.stdout
+    assert tail in (workdir / "cap.html").read_text()  # the player page's summary
+    xy = invoke("learn", "photo.png", "--features", "xy", "-o", "xy.png", "--max-epochs", "3",
+                "--log", "xy.csv")
+    assert xy.exit_code == 0, xy.output
+    last = read_log(workdir / "xy.csv")[-1]
+    optimum = float(last["cost"]) - float(last["excess_cost"])
+    best = 10 * math.log10(1 / (2 * optimum))
+    assert (f"; stopped at the epoch limit, PSNR {best - float(last['psnr_db']):.2f} dB below the optimum's "
+            f"{best:.2f} dB") in xy.stdout, xy.stdout
+
+
 def test_quiet_prints_nothing(workdir):
     result = invoke("learn", "photo.png", "-o", "q.gif", "--quiet")
     assert result.exit_code == 0
@@ -530,8 +554,9 @@ def test_logistic_palette_painting(workdir):
     assert result.exit_code == 0, result.output
     assert "100.00 % of pixels right" in result.stdout
     rows = read_log(workdir / "p.csv")
-    assert list(rows[0]) == ["epoch", "cost", "cost_0", "cost_1", "cost_2", "cost_3", "accuracy"]
+    assert list(rows[0]) == ["epoch", "cost", "cost_0", "cost_1", "cost_2", "cost_3", "accuracy", "status"]
     assert float(rows[-1]["accuracy"]) == 1.0 and float(rows[0]["accuracy"]) < 1.0
+    assert rows[-1]["status"] == "converged" and "stopped" not in result.stdout
     final = np.asarray(Image.open(workdir / "p.png")).reshape(-1, 3)
     assert len(np.unique(final, axis=0)) == 4  # painted in the four palette colours
     soft = invoke("learn", "photo.png", "--model", "logistic", "--palette", "4", "--soft",

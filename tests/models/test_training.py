@@ -122,3 +122,32 @@ def test_the_exact_jump_stops_momentum_only_once_its_cost_stays_below_max_cost()
         result = model.train(OneHot(16), y, epochs=10**6)
         assert result.converged and result.cost == pytest.approx(costs[result.epochs], rel=1e-9)
         assert stays <= result.epochs <= stays + 5 and np.all(costs[result.epochs:] < max_cost)
+
+
+def interrupt_after(monkeypatch, run_class, steps: int) -> None:
+    """Ctrl-C inside run_class.step once `steps` epochs have been stepped."""
+    original, count = run_class.step, [0]
+
+    def step(self):
+        if count[0] == steps:
+            raise KeyboardInterrupt
+        count[0] += 1
+        original(self)
+
+    monkeypatch.setattr(run_class, "step", step)
+
+
+def test_a_model_interrupted_in_training_knows_the_epochs_it_ran(monkeypatch):
+    from paintlr.core.designs import OneHotDescentRun
+    from paintlr.models.logistic import _LogisticRun
+
+    interrupt_after(monkeypatch, OneHotDescentRun, 37)
+    linear = LinearRegressionModel(learning_rate=0.01, max_cost=0.0, engine="iterate")
+    with pytest.raises(KeyboardInterrupt):
+        linear.train(OneHot(len(ONE_HOT_Y)), ONE_HOT_Y, epochs=1000)
+    assert linear.n_iter_ == 37
+    interrupt_after(monkeypatch, _LogisticRun, 12)
+    logistic = LogisticRegressionModel(learning_rate=LR, max_cost=0.0)
+    with pytest.raises(KeyboardInterrupt):
+        logistic.train(DENSE_X, (DENSE_Y[:, 0] > 0).astype(int), epochs=1000)
+    assert logistic.n_iter_ == 12

@@ -30,3 +30,14 @@ def test_a_log_row_is_needed_for_every_frame(tmp_path):
         out.add(fading_in(2)[0], (0, 1.0))  # nothing was changed by the refused frames
         out.commit()
     assert (tmp_path / "run.csv").read_text() == "epoch,cost\n0,1\n"
+
+
+
+def test_a_word_in_a_row_is_written_as_it_is(tmp_path):
+    """A run's status (running, converged, stopped, diverged) beside the numbers."""
+    log = tmp_path / "run.csv"
+    with Outputs([tmp_path / "a.gif"], log=log, columns=("cost", "status")) as out:
+        out.add(fading_in(2)[0], (0, 0.5, "running"))
+        out.add(fading_in(2)[1], (10, 0.125, "stopped"))
+        out.commit()
+    assert log.read_text() == "epoch,cost,status\n0,0.5,running\n10,0.125,stopped\n"

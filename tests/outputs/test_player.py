@@ -89,11 +89,13 @@ def test_scrubber_keys_and_the_curve_move_through_the_frames(chelsea_page):
     page.keyboard.press("Home")
     assert page.evaluate("paintlr.current") == 0
     assert "epoch 0" in page.text_content("#readout")
+    assert page.text_content("#readout").endswith(" · running")  # the log's status column, in words
     box = page.locator("#curve").bounding_box()
     right = box["x"] + box["width"] * (480 - 14) / 480  # the plot's right edge: the canvas is 480 wide
     page.mouse.click(right, box["y"] + box["height"] / 2)
     assert page.evaluate("paintlr.current") == count - 1
     assert "epoch 1,947,610" in page.text_content("#readout")
+    assert page.text_content("#readout").endswith(" · converged")
     assert page.console_errors == []
 
 

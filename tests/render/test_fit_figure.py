@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from figure_pixels import axes_named, frame_ok, near, red, region
 
-from paintlr.render.canvas import BLACK, GREEN, MODEL, RED
+from paintlr.render.canvas import BLACK, GREEN, MODEL, RED, number
 from paintlr.render.fit_figure import PATH, FitFigure
 from paintlr.runs.line_fit import FitState
 
@@ -197,13 +197,25 @@ def test_the_title_colour_tells_running_converged_and_diverged(single):
     box = ax.get_window_extent()
     title = slice(0, int(single.figure.bbox.height - box.y1))  # the rows above the data axes
     colours = {}
-    for status in ("running", "converged", "diverged"):
+    for status in ("running", "converged", "stopped", "diverged"):
         frame = single.draw([fit_state([0.5, 0.7], status=status)])[title]
         colours[status] = {name: int(near(frame, code, 30).sum()) for name, code in
                            (("black", BLACK), ("green", GREEN), ("red", RED))}
     assert colours["running"]["black"] > 100 and colours["running"]["green"] == colours["running"]["red"] == 0
     assert colours["converged"]["green"] > 100 and colours["converged"]["red"] == 0
     assert colours["diverged"]["red"] > 100 and colours["diverged"]["green"] == 0
+    assert colours["stopped"]["black"] > 100 and colours["stopped"]["green"] == colours["stopped"]["red"] == 0
+
+
+def test_a_title_stopped_at_the_epoch_limit_says_so_and_how_far_above_the_optimum(single):
+    state = fit_state([0.5, 0.7], epoch=1000, status="stopped")
+    heading = single._heading(state)
+    assert heading.startswith("epoch 1,000 · stopped at the epoch limit\n")
+    assert f"cost {number(state.cost)} = optimum + {number(state.cost - 0.16)}" in heading
+    assert "converged" not in heading
+    several = fit_figure(labels=("lr 0.1", "lr 0.2"))
+    assert several._heading(fit_state([0.5, 0.7], label="lr 0.1", epoch=1000, status="stopped")) \
+        .startswith("lr 0.1 · stopped at the epoch limit\ncost ")
 
 
 def test_the_cost_marker_sits_at_the_epoch_and_cost_of_the_state(single):

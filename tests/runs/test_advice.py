@@ -79,3 +79,28 @@ def test_frames_cut_at_the_cap_ask_for_a_larger_burst():
 
 def test_durations_read_as_a_person_reads_them():
     assert duration(42) == "42 s" and duration(5400) == "90 min" and duration(1e30).startswith("longer")
+
+
+def test_an_unstable_logistic_rate_is_said_to_oscillate_not_to_grow_without_bound():
+    """Logistic regression's gradient is bounded, so a rate past the limit makes GD overshoot and
+    stall above the minimum (scikit-learn's unpenalised fit is the oracle), never explode."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import log_loss
+    from sklearn.preprocessing import StandardScaler
+
+    from paintlr.runs.classification import Classification
+
+    data = load_breast_cancer()
+    x, y = data.data[:, :2], data.target  # mean radius, mean texture
+    run = Classification(x, y, x_names=["radius", "texture"], learning_rate=50.0, max_epochs=2000, frames=4)
+    warning = unstable_rate(run)
+    assert warning.startswith("learning rate 50 is at or above the largest stable rate")
+    assert "grows without bound" not in warning and "oscillates" in warning
+    assert "grows without bound" in unstable_rate(LineFit(X, Y, x_names=["x"], learning_rate=5.0))
+    palette = PalettePainting(TARGET, palette=3, learning_rate=1e3)
+    assert "oscillates" in unstable_rate(palette, "gd")
+    scaled = StandardScaler().fit_transform(x)
+    best = log_loss(y, LogisticRegression(C=np.inf).fit(scaled, y).predict_proba(scaled)[:, 1])
+    last = list(run)[-1]  # no DivergenceError: it ends, stalled well above the minimum
+    assert np.isfinite(last.cost) and last.cost > best + 0.1

@@ -71,15 +71,20 @@ def test_two_inputs_and_two_classes_are_required():
 
 
 def test_a_run_cut_off_by_max_epochs_is_not_converged():
-    """Stopped by max_epochs while the cost still falls: every tick is running. With room to settle,
-    the same run ends converged, before max_epochs."""
+    """Cut off by max_epochs while the cost still falls: running, then stopped at the epoch limit.
+    With room to settle, the same run ends converged, before max_epochs."""
     x, y = admissions()
-    cut = list(Classification(x, y, x_names=["exam1", "exam2"], max_epochs=20, frames=6))
-    assert cut[-1].epoch == 20 and {t.status for t in cut} == {"running"}
+    run = Classification(x, y, x_names=["exam1", "exam2"], max_epochs=20, frames=6)
+    cut = list(run)
+    assert cut[-1].epoch == 20 and cut[-1].status == "stopped" and {t.status for t in cut[:-1]} == {"running"}
+    assert run.outcome(cut[-1]).startswith("stopped at the epoch limit (20 epochs), cost ")
+    assert run.log_row(cut[-1])[-1] == "stopped"
     settled = list(Classification(x, y, x_names=["exam1", "exam2"], max_epochs=2000, frames=6))
     assert settled[-1].status == "converged" and settled[-1].epoch < 2000
     assert cut[-1].cost > settled[-1].cost + 1e-3  # cut off on the way down
     assert {t.status for t in settled[:-1]} == {"running"}
+    assert Classification(x, y, x_names=["exam1", "exam2"], max_epochs=2000, frames=6).outcome(settled[-1]) \
+        .startswith(f"converged at epoch {settled[-1].epoch:,}, cost ")
     crawl = list(Classification(x, y, x_names=["exam1", "exam2"], standardize=False, max_epochs=300,
                                 frames=4))
-    assert crawl[-1].epoch == 300 and crawl[-1].status == "running"
+    assert crawl[-1].epoch == 300 and crawl[-1].status == "stopped"

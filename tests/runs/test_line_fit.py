@@ -102,6 +102,25 @@ def test_path_is_gd_epoch_by_epoch_and_ends_at_least_squares():
 
 def test_log_rows_hold_epoch_cost_and_every_parameter():
     animation = FitAnimation(X, Y, x_names=["x"], degree=2)
-    assert animation.log_columns() == ["cost", "intercept", "x", "x^2"]
+    assert animation.log_columns() == ["cost", "intercept", "x", "x^2", "status"]
     row = animation.log_row(list(animation)[-1])
-    assert len(row) == 5 and row[1] == pytest.approx(animation.runs[0].cost(row[0]))
+    assert len(row) == 6 and row[1] == pytest.approx(animation.runs[0].cost(row[0]))
+    assert row[-1] == "converged"
+
+
+def test_a_run_cut_by_max_epochs_is_stopped_not_converged():
+    """The seed's points at rate 0.001: 10 epochs leave the cost near 4.2, far from least squares' 0.16."""
+    animation = FitAnimation(X, Y, x_names=["x"], learning_rates=[0.001], max_epochs=10)
+    last = list(animation)[-1][0]
+    assert last.epoch == 10 and last.status == "stopped"
+    optimum = np.mean((Y - np.polyval(np.polyfit(X[:, 0], Y, 1), X[:, 0])) ** 2) / 2  # independent
+    assert animation.optimal_cost == pytest.approx(optimum)
+    assert animation.outcome(last) == (f"stopped at the epoch limit (10 epochs), cost {last.cost:.6g}, "
+                                       f"{last.cost - optimum:.4g} above the optimum {optimum:.6g}")
+    assert animation.log_row([last])[-1] == "stopped"
+    # with max_cost too: stopped short of it, converged once it is reached
+    cut = FitAnimation(X, Y, x_names=["x"], learning_rates=[0.05], max_cost=0.2, max_epochs=2)
+    assert list(cut)[-1][0].status == "stopped"
+    reached = FitAnimation(X, Y, x_names=["x"], learning_rates=[0.05], max_cost=0.2)
+    end = list(reached)[-1][0]
+    assert end.status == "converged" and end.cost < 0.2

@@ -153,3 +153,27 @@ def test_the_live_closed_form_is_offered_only_from_a_flat_start(init):
     expected = t.reshape(-1, 3).mean(axis=0) if init == "mean" else np.zeros(3)
     np.testing.assert_allclose(live["start"], expected, rtol=1e-12)
     assert live["rate"] == painting.learning_rate and live["epoch"] == painting.stop_epoch
+
+
+def test_an_interrupted_run_reports_the_epochs_trained_past_its_last_frame(monkeypatch):
+    from paintlr.core.designs import OneHotDescentRun
+
+    original, count = OneHotDescentRun.step, [0]
+
+    def step(self):
+        if count[0] == 5000:
+            raise KeyboardInterrupt
+        count[0] += 1
+        original(self)
+
+    monkeypatch.setattr(OneHotDescentRun, "step", step)
+    painting = Painting(target(6, 5), frames=8, learning_rate=0.002, engine="iterate")
+    epochs = []
+    with pytest.raises(KeyboardInterrupt):
+        for frame in painting:
+            epochs.append(frame.epoch)
+            last = painting.summary(frame)
+    assert painting.epochs_trained == 5000 > epochs[-1]
+    assert painting.interrupted(epochs[-1], last) == \
+        f"5,000 epochs trained when interrupted; last frame after {last}"
+    assert last.startswith(f"{epochs[-1]:,} epochs")

@@ -135,3 +135,11 @@ def test_runs_given_one_by_one_and_combinations_to_make_are_refused_together():
     assert info.value.option == "pairs"
     with pytest.raises(OptionError, match="not both"):
         sweep_runs((12, 10, 3), pairs=[("gd", 0.05)], learning_rates=[0.1])
+
+
+def test_a_sweep_run_cut_by_max_epochs_is_stopped_not_running():
+    target = np.random.default_rng(0).random((12, 10, 3))
+    runs = [("slow", {"learning_rate": 0.05}), ("good", {"learning_rate": 1.0})]
+    last = {p.label: p for p in list(Sweep(target, runs, frames=8, max_epochs=1000))[-1]}
+    assert last["slow"].frame.epoch == 1000 and last["slow"].frame.cost >= 1e-4
+    assert last["slow"].status == "stopped" and last["good"].status == "converged"

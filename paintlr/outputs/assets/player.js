@@ -33,6 +33,8 @@
     return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(digits - 1) : String(Number(v.toPrecision(digits)));
   }
   function describe(name, v) {
+    // a run's status (running, converged, stopped, diverged); of several runs', each with its label
+    if (typeof v === "string") return name === "status" ? v : name.replace(/^status /, "") + " " + v;
     if (name === "psnr_db") return "PSNR " + v.toFixed(2) + " dB";
     if (name === "accuracy") return (100 * v).toFixed(1) + " % right";
     return name + " " + num(v, 4);
