@@ -6,7 +6,7 @@ A table is a text file: CSV with commas, semicolons or tabs, or columns separate
   decide, the one of the three found on most of those lines (a tie goes to ",", then ";"). When
   none of those lines holds any of the three, every line is split on runs of spaces and tabs
   ("1 1" / "2 3"). In CSV, a cell may be quoted with double quotes.
-* Header: the first non-blank line is a header when, in the columns that must hold numbers, its
+* Header: the first line of cells is a header when, in the columns that must hold numbers, its
   cells are words: not numbers, and not all empty; or when a column is asked for by a
   (non-numeric) name that the line holds. The columns that must hold numbers are the x columns,
   and y as well unless labels=True (classify), whose y may hold class names on every line. One
