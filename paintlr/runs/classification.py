@@ -18,7 +18,7 @@ from ..features.polynomial import polynomial_features
 from ..models.logistic import LogisticRegressionModel, max_stable_learning_rate
 from ..models.rates import default_learning_rate
 from ..models.standardise import Standardiser
-from ..settings import CLASSIFY_EPOCHS, FRAMES
+from ..settings import CLASSIFY_EPOCHS, FRAMES, MAX_CLASSES
 from .clock import check_frames, epoch_budget, plan_frames, stop_epoch
 from .source import Playable, Rated
 
@@ -65,6 +65,9 @@ class Classification(Playable, Rated):
         self.classes = np.unique(self.labels)
         if self.classes.size < 2:
             raise OptionError("y", "classify needs two or more classes")
+        if self.classes.size > MAX_CLASSES:
+            raise OptionError("y", f"y holds {self.classes.size} distinct values: classify takes at most "
+                                   f"{MAX_CLASSES} classes (a continuous target is for paintlr fit)")
         seen = Dense(Standardiser.fit(self.features).scale(self.features) if standardize else self.features)
         self.max_stable_learning_rate = max_stable_learning_rate(seen)
         self.learning_rate = default_learning_rate(learning_rate, self.max_stable_learning_rate, seen,
