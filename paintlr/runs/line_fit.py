@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.designs import Dense
+from ..core.numerics import least_squares
 from ..errors import OptionError
 from ..features.polynomial import polynomial_features
 from ..models.optimizers import GradientDescent
@@ -44,7 +45,7 @@ class FitState:
     epoch: int
     theta: np.ndarray  # (p,) parameters, intercept first
     cost: float  # J = (1/2m) sum of squared errors; inf once diverged
-    status: str  # "running", "converged" or "diverged"
+    status: str  # "running", "converged", "stopped" (at max_epochs, short of its goal) or "diverged"
     history: tuple[np.ndarray, np.ndarray]  # (epochs, costs) of the frames so far
     path: np.ndarray | None = None  # (k, 2) (intercept, slope) visited so far; two-parameter models only
 
@@ -66,6 +67,7 @@ class LineFit(Rated):
         features, self.names = polynomial_features(x, degree, x_names)
         self.scaling = Standardiser.fit(features, refuse_constant=True) if standardize \
             else Standardiser.identity(features.shape[1])
+        self.features = features  # (m, p) raw, for `epochs_to_least_squares(standardize=True)`
         self.design = Dense(self.scaling.scale(features))
         self.y = np.asarray(y, dtype=np.float64)[None, :]
         self.max_stable_learning_rate = GradientDescent().max_stable_learning_rate(self.design)
@@ -73,19 +75,48 @@ class LineFit(Rated):
         self.max_epochs = epoch_budget(max_epochs, MAX_EPOCHS)
         start = np.zeros((1, self.design.n_features + 1))
         self.trajectory = self.design.trajectory(start, self.y, self.learning_rate)
-        self.best = self.scaling.to_original(self.design.least_squares(self.y)[0])
-        self.optimal_cost = float(self.trajectory.optimum_cost()[0])
+        phi = np.c_[np.ones(self.design.n_samples), self.design.x]
+        # least squares as GD sees it, and its slowest direction, from the design itself: the Gram
+        # matrix's eigenbasis (the trajectory's) drops directions GD takes 1e20 epochs to settle along
+        self.target, self.lambda_min = least_squares(phi, self.y[0])
+        self.best = self.scaling.to_original(self.target)
+        self.optimal_cost = float(np.mean((phi @ self.target - self.y[0]) ** 2) / 2)
         self.max_cost = None if max_cost is None else float(max_cost)
         if self.max_cost is not None and not self.max_cost > self.optimal_cost:
             raise OptionError("max_cost", f"{self.max_cost:g} is out of reach: the least-squares line has "
                                           f"cost {self.optimal_cost:.6g}")
+        self.stop_epoch, self.converged = self._stop()
+
+    def _stop(self) -> tuple[int | None, bool]:
+        """Where the run stops (None if it diverges: see `diverges_at`) and whether it has converged
+        there: below max_cost, or within PARAMETER_TOLERANCE of least squares; else it ran out of
+        epochs, as GD does when its limit along the slow directions is out of reach."""
         if self.unstable:
-            self.stop_epoch = None  # it diverges: see `diverges_at`
-        elif self.max_cost is not None:
-            self.stop_epoch = stop_epoch(self.cost, self.max_cost, self.max_epochs)
-        else:
-            tolerance = PARAMETER_TOLERANCE * (1 + np.linalg.norm(self.design.least_squares(self.y)))
-            self.stop_epoch = stop_epoch(self.distance2, tolerance**2, self.max_epochs)
+            return None, False
+        if self.max_cost is not None:
+            end = stop_epoch(self.cost, self.max_cost, self.max_epochs)
+            return end, self.cost(end) < self.max_cost
+        tolerance = PARAMETER_TOLERANCE * (1 + np.linalg.norm(self.target))
+        if np.linalg.norm(self.design.least_squares(self.y)[0] - self.target) > tolerance:
+            return self.max_epochs, False
+        end = stop_epoch(self.distance2, tolerance**2, self.max_epochs)
+        return end, self.distance2(end) < tolerance**2
+
+    @property
+    def condition_number(self) -> float:
+        """lambda_max / lambda_min of the Gram matrix GD sees: how much slower its slowest direction is."""
+        return self.design.lambda_max / self.lambda_min
+
+    def epochs_to_least_squares(self, standardize: bool = False) -> float:
+        """Epochs for GD at this run's rate (with `standardize`: on standardised features, at their
+        default rate) to shrink its slowest direction's error by PARAMETER_TOLERANCE, in closed form."""
+        run, rate = self, self.learning_rate
+        if standardize:
+            if np.all(self.scaling.std == 1) and np.all(self.scaling.mean == 0):
+                run = LineFit(self.features, self.y[0], x_names=self.names, standardize=True)
+            rate = 0.5 * run.max_stable_learning_rate  # the default rate, 1 / lambda_max
+        step = rate * run.lambda_min  # at most 1 for a stable rate; 1 settles in one epoch
+        return 1.0 if step >= 1 else float(np.log(PARAMETER_TOLERANCE) / np.log1p(-step))
 
     def cost(self, k: int) -> float:
         """J = (1 / 2m) sum of squared errors after k epochs."""
@@ -137,7 +168,7 @@ class FitAnimation(Playable):
         self.ends = [r.stop_epoch if r.stop_epoch is not None else r.diverges_at() for r in self.runs]
         # where the slowest stable run stops; if none is stable, where the last one blows up
         self.end = shared_end([r.stop_epoch for r in self.runs], shared_end(self.ends, first.max_epochs))
-        if len(self.runs) == 1 and first.stop_epoch is not None:
+        if len(self.runs) == 1 and first.converged:
             # the cost is soon near its floor while the line still moves along the slow direction:
             # most frames follow the parameters' distance to least squares, a few the cost
             self.epochs = [0, *plan_frames(first.cost, frames, self.end, first.distance2)]
@@ -178,7 +209,9 @@ class FitAnimation(Playable):
                 diverged = run.unstable and end is not None and epoch >= end
                 cost = run.cost(epoch)
                 histories[i].append((epoch, cost))
-                status = "diverged" if diverged else "converged" if epoch == run.stop_epoch else "running"
+                ended = epoch == run.stop_epoch
+                status = "diverged" if diverged else ("converged" if run.converged else "stopped") if ended \
+                    else "running"
                 done[i] = status != "running"
                 epochs, costs = (np.array(v) for v in zip(*histories[i], strict=True))
                 last[i] = FitState(self.labels[i], epoch, run.theta(epoch), cost, status, (epochs, costs),
@@ -195,7 +228,8 @@ class FitAnimation(Playable):
         points = np.concatenate([self._path(r, end) for r, end in zip(self.runs, self.ends, strict=True)
                                  if not r.unstable and end is not None] + [self.best[None, :]])
         lo, hi = points.min(axis=0), points.max(axis=0)
-        pad = 0.25 * np.maximum(hi - lo, 1e-3 * (1 + np.abs(hi)))
+        size = np.maximum(np.abs(lo), np.abs(hi))  # each axis in its own units: a slope may be 1e-8
+        pad = 0.25 * np.maximum(hi - lo, 1e-3 * np.where(size > 0, size, 1.0))
         return lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1]
 
     @staticmethod

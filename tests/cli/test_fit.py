@@ -109,3 +109,33 @@ def test_fit_and_classify_share_the_unstable_warning(workdir):
     for result in (fit, classify):
         assert result.stderr.count("is at or above the largest stable rate") == 1
         assert result.stderr.rstrip().endswith("; the cost grows without bound")
+
+
+def test_fit_unix_timestamps_draws_true_least_squares_and_says_gd_cannot_get_there(workdir):
+    rng = np.random.default_rng(19)
+    t = np.sort(rng.uniform(1.6e9, 1.7e9, 40)).round()
+    y = 20 + 5 * (t - 1.6e9) / 1e8 + rng.normal(0, 0.7, 40)
+    np.savetxt(workdir / "unix.csv", np.c_[t, y], delimiter=",", header="# logged by a sensor\ntimestamp,y",
+               comments="", fmt=["%d", "%.3f"])
+    t, y = np.loadtxt(workdir / "unix.csv", delimiter=",", skiprows=2, unpack=True)
+    b, m = np.linalg.lstsq(np.c_[np.ones(40), t], y, rcond=None)[0]
+    result = invoke("fit", "unix.csv", "-o", "unix.png")
+    assert result.exit_code == 0, result.output
+    assert "stopped at epoch 1,000,000,000, cost " in result.stdout
+    assert f"least squares: intercept {b:.6g}, timestamp {m:.6g}" in result.stdout
+    assert "warning: gradient descent is ill-conditioned here (condition number 1.1" in result.stderr
+    assert "--standardize would take 1 epoch instead" in result.stderr
+    result = invoke("fit", "unix.csv", "--standardize", "-o", "unix.png")
+    assert "converged at epoch" in result.stdout and "warning" not in result.stderr
+
+
+def test_fit_wine_columns_of_every_scale_match_lstsq(workdir):
+    from sklearn.datasets import load_wine
+    wine = load_wine()
+    header = ",".join(wine.feature_names)
+    np.savetxt(workdir / "wine.csv", wine.data, delimiter=",", header=header, comments="")
+    result = invoke("fit", "wine.csv", "--y", "alcohol", "-o", "wine.png", "--frames", "2")
+    assert result.exit_code == 0, result.output
+    theta = np.linalg.lstsq(np.c_[np.ones(len(wine.data)), wine.data[:, 1:]], wine.data[:, 0], rcond=None)[0]
+    printed = result.stdout.split("least squares: ")[1].split(", ")[:len(theta)]
+    np.testing.assert_allclose([float(p.split()[-1]) for p in printed], theta, rtol=1e-5)
