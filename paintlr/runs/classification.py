@@ -14,7 +14,7 @@ import numpy as np
 
 from ..core.designs import Dense
 from ..errors import DivergenceError, OptionError
-from ..features.polynomial import polynomial_features
+from ..features.polynomial import polynomial_features, refuse_overflow
 from ..models.logistic import LogisticRegressionModel, max_stable_learning_rate
 from ..models.rates import default_learning_rate
 from ..models.standardise import Standardiser
@@ -62,6 +62,7 @@ class Classification(Playable, Rated):
             labels = labels.astype(np.int64)  # 0/1 read from a file: shown as 0 and 1, not 0.0 and 1.0
         self.x, self.labels, self.x_names, self.degree = x, labels, list(x_names), degree
         self.features, self.names = polynomial_features(x, degree, x_names)
+        refuse_overflow(self.features, self.names, x_names=self.x_names)
         self.classes = np.unique(self.labels)
         if self.classes.size < 2:
             raise OptionError("y", "classify needs two or more classes")

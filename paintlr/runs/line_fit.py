@@ -16,7 +16,7 @@ import numpy as np
 from ..core.designs import Dense
 from ..core.numerics import least_squares
 from ..errors import OptionError
-from ..features.polynomial import polynomial_features
+from ..features.polynomial import polynomial_features, refuse_overflow
 from ..models.optimizers import GradientDescent
 from ..models.rates import default_learning_rate
 from ..models.standardise import Standardiser
@@ -65,6 +65,7 @@ class LineFit(Rated):
                  max_cost: float | None = None, max_epochs: int | None = None):
         self.degree, self.x_names = degree, list(x_names)
         features, self.names = polynomial_features(x, degree, x_names)
+        refuse_overflow(features, self.names, x_names=self.x_names)
         self.scaling = Standardiser.fit(features, refuse_constant=True) if standardize \
             else Standardiser.identity(features.shape[1])
         self.features = features  # (m, p) raw, for `epochs_to_least_squares(standardize=True)`

@@ -139,3 +139,18 @@ def test_fit_wine_columns_of_every_scale_match_lstsq(workdir):
     theta = np.linalg.lstsq(np.c_[np.ones(len(wine.data)), wine.data[:, 1:]], wine.data[:, 0], rcond=None)[0]
     printed = result.stdout.split("least squares: ")[1].split(", ")[:len(theta)]
     np.testing.assert_allclose([float(p.split()[-1]) for p in printed], theta, rtol=1e-5)
+
+
+@pytest.mark.parametrize("args", [[], ["--standardize"], ["--degree", "2"]])
+def test_fit_refuses_values_whose_squares_overflow_naming_the_column(workdir, args):
+    x = np.linspace(1.6e160, 1.7e160, 12)
+    np.savetxt(workdir / "huge.csv", np.c_[x, np.arange(12.0)], delimiter=",", header="x,y", comments="")
+    result = invoke("fit", "huge.csv", "-o", "huge.png", *args)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1,
+                          names=("column 'x'", "too large", "squares overflow"))
+    assert "warning" not in result.stderr
+    np.savetxt(workdir / "big.csv", np.c_[x * 1e-100, np.arange(12.0)], delimiter=",", header="x,y",
+               comments="")
+    result = invoke("fit", "big.csv", "-o", "big.png", *args, "--degree", "3")  # x^3 ~ 5e180, its square inf
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1,
+                          names=("feature 'x^3'", "column 'x'"))
