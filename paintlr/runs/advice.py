@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ..errors import DivergenceError
+from ..errors import DivergenceError, OptionError
 from ..settings import MAX_EPOCHS, MAX_FRAMES
 from .line_fit import LineFit
 from .painting import Painting
@@ -104,9 +104,13 @@ def ill_conditioned(run: LineFit) -> Advice | None:
     epochs = run.epochs_to_least_squares()
     if not epochs > max(run.max_epochs, MAX_EPOCHS):  # out of reach of any budget but an absurd one
         return None
-    standardized = bool(np.any(run.scaling.std != 1) or np.any(run.scaling.mean != 0))
-    instead = "" if standardized else \
-        f"; {{standardize}} would take {_epochs(run.epochs_to_least_squares(standardize=True))} instead"
+    instead = ""
+    if not (np.any(run.scaling.std != 1) or np.any(run.scaling.mean != 0)):
+        try:
+            scaled = run.epochs_to_least_squares(standardize=True)
+            instead = f"; {{standardize}} would take {_epochs(scaled)} instead"
+        except OptionError:  # a constant feature: nothing to standardize
+            pass
     return Advice(f"gradient descent is ill-conditioned here (condition number {run.condition_number:.3g}): "
                   f"at learning rate {run.learning_rate:.3g} it needs {_epochs(epochs)} to reach least "
                   f"squares, past {{max_epochs}} {run.max_epochs:,}{instead}; the dashed line is least "

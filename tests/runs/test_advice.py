@@ -66,6 +66,8 @@ def test_gd_too_ill_conditioned_for_its_budget_is_told_how_long_standardizing_ta
     assert fit_warnings([LineFit(X, Y, x_names=["x"])]) == []
     assert fit_warnings([LineFit(X, Y, x_names=["x"], max_epochs=10)]) == []  # a short budget, not the data
     assert len(fit_warnings([LineFit(t, y, x_names=["t"], max_epochs=10**12)])) == 1
+    [constant] = fit_warnings([LineFit(np.c_[t, np.ones(40)], y, x_names=["t", "one"])])  # cannot standardize
+    assert constant.endswith("past max_epochs 1,000,000,000; the dashed line is least squares itself")
 
 
 def test_a_costly_run_is_announced_past_a_minute_or_100_mb():
