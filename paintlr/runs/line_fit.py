@@ -56,7 +56,9 @@ class LineFit(Rated):
     `standardize` runs GD on features scaled to zero mean and unit variance; every
     parameter reported (`theta`, `best`) is in the original units. By default the run
     stops once every parameter is within PARAMETER_TOLERANCE of the least-squares
-    answer (relative to 1 + |theta*|); `max_cost` stops it below that cost instead.
+    answer (relative to 1 + |theta*|); `max_cost` stops it below that cost instead;
+    short of either it stops at max_epochs, not `converged`. `best` is least squares
+    itself (numerics.least_squares), whatever GD makes of badly scaled data.
     The default learning rate is the design's (half the stable limit, 1 / lambda_max).
     """
 
