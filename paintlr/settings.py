@@ -25,6 +25,7 @@ MAX_EPOCHS = 10**9  # linear regression
 EPOCHS_LIMIT = 10**15  # the most --max-epochs takes: far past any run, and still exact as a float
 LOGISTIC_MAX_EPOCHS = 10**6
 CLASSIFY_EPOCHS = 10_000  # a classify run's budget: logistic GD may never settle (separable classes)
+MAX_CLASSES = 20  # classify refuses more: a y of many values is a continuous target, not classes
 LOGISTIC_RATE_FRACTION = 0.75  # logistic's default rate as a share of its stable limit
 DEFAULT_PALETTE = 8  # colours
 

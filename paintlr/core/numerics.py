@@ -68,6 +68,27 @@ def settling(lam: np.ndarray) -> np.ndarray:
     return lam > lam[-1] * lam.size * np.finfo(np.float64).eps
 
 
+def least_squares(phi: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """Minimum-norm theta minimising |phi theta - y| (phi (m, p), y (m,)), and the smallest non-zero
+    eigenvalue of phi^T phi / m, both accurate whatever the scales of phi's columns.
+
+    The SVD is of phi with its columns scaled to unit norm (Gram-matrix eigenvalues and an unscaled
+    SVD lose the small directions of x ~ 1e9 beside a bias column); the null directions that scaling
+    leaves are projected out in phi's own units, so a rank-deficient phi gives GD's limit from zero.
+    """
+    phi, y = np.asarray(phi, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    norms = np.sqrt(np.einsum("ij,ij->j", phi, phi))
+    norms = np.where(norms > 0, norms, 1.0)
+    u, s, vt = np.linalg.svd(phi / norms, full_matrices=False)
+    rank = max(1, int(np.sum(s > s[0] * max(phi.shape) * np.finfo(np.float64).eps)))
+    theta = vt[:rank].T @ (u[:, :rank].T @ y / s[:rank]) / norms
+    if rank < phi.shape[1]:
+        null = np.linalg.qr(vt[rank:].T / norms[:, None])[0]
+        theta -= null @ (null.T @ theta)
+    inverse_root = vt[:rank].T / s[:rank] / norms[:, None]  # B with B B^T = (phi^T phi)^+ at full rank
+    return theta, float(1.0 / (phi.shape[0] * np.linalg.norm(inverse_root, 2) ** 2))
+
+
 def linear_recurrence(u: np.ndarray, c: float, start: np.ndarray, block: int = 64) -> np.ndarray:
     """x_t = c x_(t-1) + u_t along the last axis, x_(-1) = start: in O(n), no Python loop per step.
 

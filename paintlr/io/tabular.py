@@ -2,11 +2,11 @@
 
 A table is a text file: CSV with commas, semicolons or tabs, or columns separated by spaces.
 
-* Delimiter: `csv.Sniffer` on the first 50 non-blank lines, among ",", ";" and tab; if it cannot
+* Delimiter: `csv.Sniffer` on the first 50 lines of cells, among ",", ";" and tab; if it cannot
   decide, the one of the three found on most of those lines (a tie goes to ",", then ";"). When
   none of those lines holds any of the three, every line is split on runs of spaces and tabs
   ("1 1" / "2 3"). In CSV, a cell may be quoted with double quotes.
-* Header: the first non-blank line is a header when, in the columns that must hold numbers, its
+* Header: the first line of cells is a header when, in the columns that must hold numbers, its
   cells are words: not numbers, and not all empty; or when a column is asked for by a
   (non-numeric) name that the line holds. The columns that must hold numbers are the x columns,
   and y as well unless labels=True (classify), whose y may hold class names on every line. One
@@ -16,9 +16,10 @@ A table is a text file: CSV with commas, semicolons or tabs, or columns separate
   make a line data.
 * Columns: by name (a header's cell) or by 0-based index given as a string ("2"); a name wins
   over an index. By default y is the last column and x every other column.
-* Cells are stripped of surrounding whitespace. Blank lines are skipped but still counted, so
-  a "row N" in an error is the file's line N, as an editor or spreadsheet numbers it, header
-  included. A UTF-8 byte-order mark is accepted. NaN and infinity are refused.
+* Cells are stripped of surrounding whitespace. Blank lines and comment lines (whose first
+  non-blank character is #), anywhere, are skipped but still counted, so a "row N" in an error
+  is the file's line N, as an editor or spreadsheet numbers it, header included. A UTF-8
+  byte-order mark is accepted. NaN and infinity are refused.
 
 Every problem raises `DataError` with a one-line message that names the file, and the row and
 the column where it applies. Numpy and the standard library only; no I/O but reading the file.
@@ -43,7 +44,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 RENAMED = {"admissions": "ex2data1.csv"}  # bundled files not called NAME.csv (the course's name for this one)
 DELIMITERS = ",;\t"
 DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", None: "whitespace"}
-SAMPLE_LINES = 50  # non-blank lines shown to csv.Sniffer
+SAMPLE_LINES = 50  # lines of cells shown to csv.Sniffer
 SHOWN = 40  # characters of a cell quoted in an error message
 INDEX = re.compile(r"\d+")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -143,10 +144,11 @@ def _load(path: Path, src: str, x: Sequence[str], y: str | None, labels: bool) -
 
 
 def _rows(path: Path, src: str) -> tuple[list[tuple[int, list[str]]], str | None]:
-    """The file's non-blank lines as (row number, cells), and the delimiter that split them;
-    refused if empty or if its first line has only one cell."""
+    """The file's lines of cells (not blank, not comments) as (row number, cells), and the delimiter
+    that split them; refused if empty or if its first line has only one cell."""
     lines = LINE_BREAK.split(_read_text(path, src))
-    rows = [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
+    rows = [(number, line) for number, line in enumerate(lines, start=1)
+            if line.strip() and not line.lstrip().startswith("#")]
     if not rows:
         raise DataError(f"{src}: the file is empty")
     delimiter = _delimiter([line for _, line in rows[:SAMPLE_LINES]])

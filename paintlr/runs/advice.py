@@ -8,11 +8,14 @@ A message is an `Advice`, a string that names settings by their keywords (max_ep
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from ..errors import DivergenceError
-from ..settings import MAX_FRAMES
+import numpy as np
+
+from ..errors import DivergenceError, OptionError
+from ..settings import MAX_EPOCHS, MAX_FRAMES
 from .classification import Classification
 from .line_fit import LineFit
 from .painting import Painting
@@ -97,7 +100,35 @@ def fit_warnings(runs: Sequence[LineFit]) -> list[Advice]:
     if len(runs) == 1 and runs[0].unstable:
         run = runs[0]
         raise DivergenceError(run.learning_rate, run.max_stable_learning_rate, run.diverges_at())
-    return unstable_rates(runs)
+    return unstable_rates(runs) + [w for w in map(ill_conditioned, runs) if w is not None]
+
+
+def ill_conditioned(run: LineFit) -> Advice | None:
+    """The warning for a stable fit whose GD needs more than max_epochs, and than the default budget
+    MAX_EPOCHS, to reach least squares (its slowest direction, from the Gram matrix's condition
+    number, in closed form); None otherwise."""
+    if run.unstable:
+        return None
+    epochs = run.epochs_to_least_squares()
+    if not epochs > max(run.max_epochs, MAX_EPOCHS):  # out of reach of any budget but an absurd one
+        return None
+    instead = ""
+    if not (np.any(run.scaling.std != 1) or np.any(run.scaling.mean != 0)):
+        try:
+            scaled = run.epochs_to_least_squares(standardize=True)
+            instead = f"; {{standardize}} would take {_epochs(scaled)} instead"
+        except OptionError:  # a constant feature: nothing to standardize
+            pass
+    return Advice(f"gradient descent is ill-conditioned here (condition number {run.condition_number:.3g}): "
+                  f"at learning rate {run.learning_rate:.3g} it needs {_epochs(epochs)} to reach least "
+                  f"squares, past {{max_epochs}} {run.max_epochs:,}{instead}; the dashed line is least "
+                  f"squares itself")
+
+
+def _epochs(count: float) -> str:
+    """A number of epochs, whole and with separators while a person can read it so."""
+    whole = max(1, math.ceil(count)) if math.isfinite(count) else count
+    return f"{whole:,} epoch{'' if whole == 1 else 's'}" if whole < 1e15 else f"{whole:.3g} epochs"
 
 
 def costly(seconds: float | None, output_bytes: float, width: int, height: int, frames: int) -> list[Advice]:

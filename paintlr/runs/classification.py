@@ -14,11 +14,11 @@ import numpy as np
 
 from ..core.designs import Dense
 from ..errors import DivergenceError, OptionError
-from ..features.polynomial import polynomial_features
+from ..features.polynomial import polynomial_features, refuse_overflow
 from ..models.logistic import LogisticRegressionModel, max_stable_learning_rate
 from ..models.rates import default_learning_rate
 from ..models.standardise import Standardiser
-from ..settings import CLASSIFY_EPOCHS, CONVERGED, FRAMES, RUNNING, STATUS_WORDS, STOPPED
+from ..settings import CLASSIFY_EPOCHS, CONVERGED, FRAMES, MAX_CLASSES, RUNNING, STATUS_WORDS, STOPPED
 from .clock import check_frames, epoch_budget, plan_frames, stop_epoch
 from .source import Playable, Rated
 
@@ -62,9 +62,13 @@ class Classification(Playable, Rated):
             labels = labels.astype(np.int64)  # 0/1 read from a file: shown as 0 and 1, not 0.0 and 1.0
         self.x, self.labels, self.x_names, self.degree = x, labels, list(x_names), degree
         self.features, self.names = polynomial_features(x, degree, x_names)
+        refuse_overflow(self.features, self.names, x_names=self.x_names)
         self.classes = np.unique(self.labels)
         if self.classes.size < 2:
             raise OptionError("y", "classify needs two or more classes")
+        if self.classes.size > MAX_CLASSES:
+            raise OptionError("y", f"y holds {self.classes.size} distinct values: classify takes at most "
+                                   f"{MAX_CLASSES} classes (a continuous target is for paintlr fit)")
         seen = Dense(Standardiser.fit(self.features).scale(self.features) if standardize else self.features)
         self.max_stable_learning_rate = max_stable_learning_rate(seen)
         self.learning_rate = default_learning_rate(learning_rate, self.max_stable_learning_rate, seen,

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.designs import Dense
+from ..core.numerics import least_squares
 from ..errors import OptionError
-from ..features.polynomial import polynomial_features
+from ..features.polynomial import polynomial_features, refuse_overflow
 from ..models.optimizers import GradientDescent
 from ..models.rates import default_learning_rate
 from ..models.standardise import Standardiser
@@ -55,7 +56,9 @@ class LineFit(Rated):
     `standardize` runs GD on features scaled to zero mean and unit variance; every
     parameter reported (`theta`, `best`) is in the original units. By default the run
     stops once every parameter is within PARAMETER_TOLERANCE of the least-squares
-    answer (relative to 1 + |theta*|); `max_cost` stops it below that cost instead.
+    answer (relative to 1 + |theta*|); `max_cost` stops it below that cost instead;
+    short of either it stops at max_epochs, not `converged`. `best` is least squares
+    itself (numerics.least_squares), whatever GD makes of badly scaled data.
     The default learning rate is the design's (half the stable limit, 1 / lambda_max).
     """
 
@@ -64,8 +67,10 @@ class LineFit(Rated):
                  max_cost: float | None = None, max_epochs: int | None = None):
         self.degree, self.x_names = degree, list(x_names)
         features, self.names = polynomial_features(x, degree, x_names)
+        refuse_overflow(features, self.names, x_names=self.x_names)
         self.scaling = Standardiser.fit(features, refuse_constant=True) if standardize \
             else Standardiser.identity(features.shape[1])
+        self.features = features  # (m, p) raw, for `epochs_to_least_squares(standardize=True)`
         self.design = Dense(self.scaling.scale(features))
         self.y = np.asarray(y, dtype=np.float64)[None, :]
         self.max_stable_learning_rate = GradientDescent().max_stable_learning_rate(self.design)
@@ -73,22 +78,48 @@ class LineFit(Rated):
         self.max_epochs = epoch_budget(max_epochs, MAX_EPOCHS)
         start = np.zeros((1, self.design.n_features + 1))
         self.trajectory = self.design.trajectory(start, self.y, self.learning_rate)
-        self.best = self.scaling.to_original(self.design.least_squares(self.y)[0])
-        self.optimal_cost = float(self.trajectory.optimum_cost()[0])
+        phi = np.c_[np.ones(self.design.n_samples), self.design.x]
+        # least squares as GD sees it, and its slowest direction, from the design itself: the Gram
+        # matrix's eigenbasis (the trajectory's) drops directions GD takes 1e20 epochs to settle along
+        self.target, self.lambda_min = least_squares(phi, self.y[0])
+        self.best = self.scaling.to_original(self.target)
+        self.optimal_cost = float(np.mean((phi @ self.target - self.y[0]) ** 2) / 2)
         self.max_cost = None if max_cost is None else float(max_cost)
         if self.max_cost is not None and not self.max_cost > self.optimal_cost:
             raise OptionError("max_cost", f"{self.max_cost:g} is out of reach: the least-squares line has "
                                           f"cost {self.optimal_cost:.6g}")
-        self.converges = False  # whether the run gets to its threshold by stop_epoch, not only to max_epochs
+        self.stop_epoch, self.converges = self._stop()
+
+    def _stop(self) -> tuple[int | None, bool]:
+        """Where the run stops (None if it diverges: see `diverges_at`) and whether it has converged
+        there: below max_cost, or within PARAMETER_TOLERANCE of least squares; else it ran out of
+        epochs, as GD does when its limit along the slow directions is out of reach."""
         if self.unstable:
-            self.stop_epoch = None  # it diverges: see `diverges_at`
-        elif self.max_cost is not None:
-            self.stop_epoch = stop_epoch(self.cost, self.max_cost, self.max_epochs)
-            self.converges = self.cost(self.stop_epoch) < self.max_cost
-        else:
-            tolerance = PARAMETER_TOLERANCE * (1 + np.linalg.norm(self.design.least_squares(self.y)))
-            self.stop_epoch = stop_epoch(self.distance2, tolerance**2, self.max_epochs)
-            self.converges = self.distance2(self.stop_epoch) < tolerance**2
+            return None, False
+        if self.max_cost is not None:
+            end = stop_epoch(self.cost, self.max_cost, self.max_epochs)
+            return end, self.cost(end) < self.max_cost
+        tolerance = PARAMETER_TOLERANCE * (1 + np.linalg.norm(self.target))
+        if np.linalg.norm(self.design.least_squares(self.y)[0] - self.target) > tolerance:
+            return self.max_epochs, False
+        end = stop_epoch(self.distance2, tolerance**2, self.max_epochs)
+        return end, self.distance2(end) < tolerance**2
+
+    @property
+    def condition_number(self) -> float:
+        """lambda_max / lambda_min of the Gram matrix GD sees: how much slower its slowest direction is."""
+        return self.design.lambda_max / self.lambda_min
+
+    def epochs_to_least_squares(self, standardize: bool = False) -> float:
+        """Epochs for GD at this run's rate (with `standardize`: on standardised features, at their
+        default rate) to shrink its slowest direction's error by PARAMETER_TOLERANCE, in closed form."""
+        run, rate = self, self.learning_rate
+        if standardize:
+            if np.all(self.scaling.std == 1) and np.all(self.scaling.mean == 0):
+                run = LineFit(self.features, self.y[0], x_names=self.names, standardize=True)
+            rate = 0.5 * run.max_stable_learning_rate  # the default rate, 1 / lambda_max
+        step = rate * run.lambda_min  # at most 1 for a stable rate; 1 settles in one epoch
+        return 1.0 if step >= 1 else float(np.log(PARAMETER_TOLERANCE) / np.log1p(-step))
 
     def cost(self, k: int) -> float:
         """J = (1 / 2m) sum of squared errors after k epochs."""
@@ -140,7 +171,7 @@ class FitAnimation(Playable):
         self.ends = [r.stop_epoch if r.stop_epoch is not None else r.diverges_at() for r in self.runs]
         # where the slowest stable run stops; if none is stable, where the last one blows up
         self.end = shared_end([r.stop_epoch for r in self.runs], shared_end(self.ends, first.max_epochs))
-        if len(self.runs) == 1 and first.stop_epoch is not None:
+        if len(self.runs) == 1 and first.converges:
             # the cost is soon near its floor while the line still moves along the slow direction:
             # most frames follow the parameters' distance to least squares, a few the cost
             self.epochs = [0, *plan_frames(first.cost, frames, self.end, first.distance2)]
@@ -210,7 +241,8 @@ class FitAnimation(Playable):
         points = np.concatenate([self._path(r, end) for r, end in zip(self.runs, self.ends, strict=True)
                                  if not r.unstable and end is not None] + [self.best[None, :]])
         lo, hi = points.min(axis=0), points.max(axis=0)
-        pad = 0.25 * np.maximum(hi - lo, 1e-3 * (1 + np.abs(hi)))
+        size = np.maximum(np.abs(lo), np.abs(hi))  # each axis in its own units: a slope may be 1e-8
+        pad = 0.25 * np.maximum(hi - lo, 1e-3 * np.where(size > 0, size, 1.0))
         return lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1]
 
     @staticmethod

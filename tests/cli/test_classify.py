@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from cli_run import invoke, read_log
 from conftest import (
@@ -9,6 +10,7 @@ from conftest import (
     listing,
     read_frames,
 )
+from sklearn.datasets import load_diabetes
 
 TABLE_USAGE_ERRORS = [  # (args of fit, or of classify with --predict; exit code; what the error says)
     ([], 2, ("give a DATA file or --example NAME",)),
@@ -57,3 +59,13 @@ def test_table_usage_errors(workdir, args, code, problem):
     result = invoke("classify" if "--predict" in args else "fit", *args)
     assert_one_line_error(result.exit_code, result.stdout, result.stderr, code, names=problem)
     assert listing(workdir) == {"photo.png"}  # nothing written, nothing trained
+
+
+def test_classify_refuses_a_continuous_target_before_training(workdir):
+    data = load_diabetes()
+    np.savetxt(workdir / "diabetes.csv", np.c_[data.data, data.target], delimiter=",",
+               header=",".join([*data.feature_names, "target"]), comments="")
+    result = invoke("classify", "diabetes.csv", "--x", "bmi", "--x", "bp", "-o", "d.gif")
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("--y", "214 distinct values", "at most 20 classes"))
+    assert listing(workdir) == {"photo.png", "diabetes.csv"}

@@ -130,3 +130,48 @@ def test_fit_and_classify_share_the_unstable_warning(workdir):
     assert fit.stderr.rstrip().endswith("; the cost grows without bound")
     assert classify.stderr.rstrip().endswith("; the cost oscillates or stalls above its minimum instead of "
                                              "settling")
+
+
+def test_fit_unix_timestamps_draws_true_least_squares_and_says_gd_cannot_get_there(workdir):
+    rng = np.random.default_rng(19)
+    t = np.sort(rng.uniform(1.6e9, 1.7e9, 40)).round()
+    y = 20 + 5 * (t - 1.6e9) / 1e8 + rng.normal(0, 0.7, 40)
+    np.savetxt(workdir / "unix.csv", np.c_[t, y], delimiter=",", header="# logged by a sensor\ntimestamp,y",
+               comments="", fmt=["%d", "%.3f"])
+    t, y = np.loadtxt(workdir / "unix.csv", delimiter=",", skiprows=2, unpack=True)
+    b, m = np.linalg.lstsq(np.c_[np.ones(40), t], y, rcond=None)[0]
+    result = invoke("fit", "unix.csv", "-o", "unix.png", "--frames", "3")
+    assert result.exit_code == 0, result.output
+    assert "stopped at the epoch limit (1,000,000,000 epochs), cost " in result.stdout
+    assert f"least squares: intercept {b:.6g}, timestamp {m:.6g}" in result.stdout
+    assert "warning: gradient descent is ill-conditioned here (condition number 1.1" in result.stderr
+    assert "--standardize would take 1 epoch instead" in result.stderr
+    result = invoke("fit", "unix.csv", "--standardize", "-o", "unix.png", "--frames", "3")
+    assert "converged at epoch" in result.stdout and "warning" not in result.stderr
+
+
+def test_fit_wine_columns_of_every_scale_match_lstsq(workdir):
+    from sklearn.datasets import load_wine
+    wine = load_wine()
+    header = ",".join(wine.feature_names)
+    np.savetxt(workdir / "wine.csv", wine.data, delimiter=",", header=header, comments="")
+    result = invoke("fit", "wine.csv", "--y", "alcohol", "-o", "wine.png", "--frames", "2")
+    assert result.exit_code == 0, result.output
+    theta = np.linalg.lstsq(np.c_[np.ones(len(wine.data)), wine.data[:, 1:]], wine.data[:, 0], rcond=None)[0]
+    printed = result.stdout.split("least squares: ")[1].split(", ")[:len(theta)]
+    np.testing.assert_allclose([float(p.split()[-1]) for p in printed], theta, rtol=1e-5)
+
+
+@pytest.mark.parametrize("args", [[], ["--standardize"], ["--degree", "2"]])
+def test_fit_refuses_values_whose_squares_overflow_naming_the_column(workdir, args):
+    x = np.linspace(1.6e160, 1.7e160, 12)
+    np.savetxt(workdir / "huge.csv", np.c_[x, np.arange(12.0)], delimiter=",", header="x,y", comments="")
+    result = invoke("fit", "huge.csv", "-o", "huge.png", *args)
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1,
+                          names=("column 'x'", "too large", "squares overflow"))
+    assert "warning" not in result.stderr
+    np.savetxt(workdir / "big.csv", np.c_[x * 1e-100, np.arange(12.0)], delimiter=",", header="x,y",
+               comments="")
+    result = invoke("fit", "big.csv", "-o", "big.png", *args, "--degree", "3")  # x^3 ~ 5e180, its square inf
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1,
+                          names=("feature 'x^3'", "column 'x'"))

@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from paintlr.core.numerics import (
     first_epoch_below,
+    least_squares,
     linear_recurrence,
     one_minus_pow1m,
     pow1m,
@@ -96,3 +97,25 @@ def test_settling_sets_the_noise_floor_at_size_times_eps():
     n = 300
     lam = np.sort(np.r_[np.zeros(n - 4), [10 * eps * 4.0, 0.5 * n * eps * 4.0, 2 * n * eps * 4.0, 4.0]])
     assert settling(lam).tolist() == [False] * (n - 2) + [True, True]
+
+
+def test_least_squares_is_pinv_and_its_smallest_eigenvalue_the_gram_matrix_s():
+    phi = np.c_[np.ones(30), RNG.normal(size=(30, 3))]
+    y = RNG.normal(size=30)
+    theta, lam_min = least_squares(phi, y)
+    np.testing.assert_allclose(theta, np.linalg.pinv(phi) @ y, rtol=1e-12)
+    assert lam_min == pytest.approx(np.linalg.eigvalsh(phi.T @ phi / 30)[0], rel=1e-12)
+    twice = np.c_[phi, 1e6 * phi[:, 1]]  # rank-deficient, and one column a million times the others:
+    found, _ = least_squares(twice, y)  # GD's limit from zero, the minimum norm in these units: the
+    share = theta[1] * np.array([1, 1e6]) / (1 + 1e12)  # weight of column 1 split 1 : 1e6 (pinv is off)
+    np.testing.assert_allclose(found, [theta[0], share[0], *theta[2:], share[1]], rtol=1e-9, atol=1e-15)
+
+
+def test_least_squares_keeps_the_small_directions_of_large_columns():
+    x = np.linspace(1.6e9, 1.7e9, 40)
+    phi, y = np.c_[np.ones(40), x], 3 + 2e-8 * x + np.sin(np.arange(40))
+    centred = np.linalg.lstsq(np.c_[np.ones(40), (x - x.mean()) / x.std()], y, rcond=None)[0]
+    expected = [centred[0] - centred[1] * x.mean() / x.std(), centred[1] / x.std()]
+    theta, lam_min = least_squares(phi, y)
+    np.testing.assert_allclose(theta, expected, rtol=1e-9)
+    assert lam_min == pytest.approx(x.var() / (1 + np.mean(x**2)), rel=1e-6)  # det / trace of the 2 x 2 Gram

@@ -88,6 +88,18 @@ def test_blank_lines_are_skipped_and_counted(table):
     assert "row 6," in error(table("\nx,y\n\n1,1\n   \n2,oops\n\n"))
 
 
+def test_comment_lines_are_skipped_anywhere_and_counted(table):
+    path = table("# measured 2024-01-02, x in s\nx,y\n  # a note, indented\n1,1\n2,3\n#,#\n3,3\n")
+    check(load_table(path), [[1], [2], [3]], [1, 3, 3], ["x"], "y")
+    check(load_table(table("# no header below\n1;1\n2;3\n")), [[1], [2]], [1, 3], ["column 0"], "column 1")
+    message = error(table("# about\nx,y\n1,1\n# skipped\n2,oops\n"))
+    assert message.endswith("row 5, column 'y': 'oops' is not a number")
+
+
+def test_a_file_of_comments_only_is_empty(table):
+    assert error(table("# nothing\n  # here\n")).endswith("the file is empty")
+
+
 def test_crlf_and_cr_line_endings(table):
     check(load_table(table("x,y\r\n1,1\r\n2,3\r\n")), [[1], [2]], [1, 3], ["x"], "y")
     assert "row 3," in error(table("x,y\r1,1\r2,oops\r"))

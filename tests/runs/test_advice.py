@@ -43,6 +43,33 @@ def test_a_single_unstable_fit_is_an_error_several_are_warnings():
     assert fit_warnings(runs[:1]) == []
 
 
+def test_gd_too_ill_conditioned_for_its_budget_is_told_how_long_standardizing_takes():
+    """x = Unix timestamps: GD's slowest direction has alpha lambda_min = 1 / cond ~ 1e-22, so it needs
+    log(1e-9) / log(1 - alpha lambda_min) ~ 2e23 epochs; standardized (G = I, rate 1) it needs 1."""
+    rng = np.random.default_rng(19)
+    t = np.sort(rng.uniform(1.6e9, 1.7e9, 40)).round()[:, None]
+    y = 20 + 5 * (t[:, 0] - 1.6e9) / 1e8 + rng.normal(0, 0.7, 40)
+    run = LineFit(t, y, x_names=["t"])
+    gram = np.c_[np.ones(40), t].T @ np.c_[np.ones(40), t] / 40
+    centred = t[:, 0] - t.mean()
+    lam_min = (centred @ centred / 40) / gram[1, 1]  # det / trace, to 1e-4: lambda_max ~ trace
+    assert run.lambda_min == pytest.approx(lam_min, rel=1e-3)
+    assert run.condition_number == pytest.approx(gram[1, 1] / lam_min, rel=1e-3)
+    expected = np.log(1e-9) / np.log1p(-run.learning_rate * lam_min)
+    assert run.epochs_to_least_squares() == pytest.approx(expected, rel=1e-3)
+    [warning] = fit_warnings([run])
+    assert warning.startswith(
+        f"gradient descent is ill-conditioned here (condition number {run.condition_number:.3g}): "
+        f"at learning rate {run.learning_rate:.3g} it needs {expected:.3g} epochs to reach least squares")
+    assert "past --max-epochs 1,000,000,000; --standardize would take 1 epoch instead" in warning.text(flags)
+    assert fit_warnings([LineFit(t, y, x_names=["t"], standardize=True)]) == []
+    assert fit_warnings([LineFit(X, Y, x_names=["x"])]) == []
+    assert fit_warnings([LineFit(X, Y, x_names=["x"], max_epochs=10)]) == []  # a short budget, not the data
+    assert len(fit_warnings([LineFit(t, y, x_names=["t"], max_epochs=10**12)])) == 1
+    [constant] = fit_warnings([LineFit(np.c_[t, np.ones(40)], y, x_names=["t", "one"])])  # cannot standardize
+    assert constant.endswith("past max_epochs 1,000,000,000; the dashed line is least squares itself")
+
+
 def test_a_costly_run_is_announced_past_a_minute_or_100_mb():
     assert costly(None, 1e6, 10, 10, 5) == [] and costly(59.0, 100e6, 10, 10, 5) == []
     assert costly(5400.0, 0, 10, 10, 5) == ["this run will take about 90 min"]

@@ -2,12 +2,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_iris
+from sklearn.datasets import load_diabetes, load_iris
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 
 import paintlr
-from paintlr.errors import OptionError
+from paintlr.errors import DataError, OptionError
 from paintlr.runs.classification import GRID, Classification
 
 ADMISSIONS = Path(paintlr.__file__).parent / "data" / "ex2data1.csv"
@@ -68,6 +68,25 @@ def test_two_inputs_and_two_classes_are_required():
         Classification(np.c_[x, x], y, x_names=["a", "b", "c", "d"])
     with pytest.raises(OptionError, match="two or more classes"):
         Classification(x, np.zeros(len(y)), x_names=["a", "b"])
+
+
+def test_a_continuous_target_is_refused_before_training():
+    """load_diabetes's target, a disease score, holds 214 distinct values: not classes."""
+    data = load_diabetes()
+    x, y = data.data[:, [2, 3]], data.target
+    refusal = "y holds 214 distinct values: classify takes at most 20 classes"
+    with pytest.raises(OptionError, match=refusal) as caught:
+        Classification(x, y, x_names=["bmi", "bp"])
+    assert caught.value.option == "y" and "paintlr fit" in str(caught.value)
+    assert len(Classification(x, np.arange(y.size) % 20, x_names=["bmi", "bp"]).classes) == 20
+
+
+def test_inputs_whose_squares_overflow_are_refused_naming_the_column():
+    x, y = admissions()
+    with pytest.raises(DataError, match=r"^column 'b': values up to .* are too large"):
+        Classification(x * [1, 1e160], y, x_names=["a", "b"])
+    with pytest.raises(DataError, match=r"^feature 'a\^3' \(of column 'a', degree 3\)"):
+        Classification(x * [1e60, 1], y, x_names=["a", "b"], degree=3)
 
 
 def test_a_run_cut_off_by_max_epochs_is_not_converged():

@@ -124,3 +124,92 @@ def test_a_run_cut_by_max_epochs_is_stopped_not_converged():
     reached = FitAnimation(X, Y, x_names=["x"], learning_rates=[0.05], max_cost=0.2)
     end = list(reached)[-1][0]
     assert end.status == "converged" and end.cost < 0.2
+
+
+# ---- data of any scale: the least-squares answer is lstsq's, whatever GD makes of it ---------------
+
+def timestamps(scale: float = 1.0, m: int = 40) -> tuple[np.ndarray, np.ndarray]:
+    """x: Unix timestamps (1.6e9 to 1.7e9) times `scale`; y: a temperature of about 20-25."""
+    rng = np.random.default_rng(19)
+    t = np.sort(rng.uniform(1.6e9, 1.7e9, m)).round()
+    return (t * scale)[:, None], 20 + 5 * (t - 1.6e9) / 1e8 + rng.normal(0, 0.7, m)
+
+
+def cost_of(theta: np.ndarray, features: np.ndarray, y: np.ndarray) -> float:
+    return float(np.mean((theta[0] + features @ theta[1:] - y) ** 2) / 2)
+
+
+@pytest.mark.parametrize("scale", [1e-15, 1e-9, 1e-3, 1.0, 1e3])  # x from 1.6e-6 to 1.7e12
+@pytest.mark.parametrize("standardize", [False, True])
+def test_least_squares_is_lstsq_whatever_the_scale_of_x(scale, standardize):
+    x, y = timestamps(scale)
+    fit = LineFit(x, y, x_names=["timestamp"], standardize=standardize)
+    np.testing.assert_allclose(fit.best, lstsq(x, y), rtol=1e-8)
+    assert fit.optimal_cost == pytest.approx(cost_of(lstsq(x, y), x, y), rel=1e-8)
+
+
+def test_columns_of_very_different_scales_match_lstsq():
+    t, y = timestamps()
+    rng = np.random.default_rng(3)
+    x = np.c_[t, rng.normal(0, 1e-4, len(y)), rng.uniform(0, 1, len(y))]
+    y = y + 2e4 * x[:, 1] - 3 * x[:, 2]
+    for standardize in (False, True):
+        fit = LineFit(x, y, x_names=["t", "small", "unit"], standardize=standardize)
+        np.testing.assert_allclose(fit.best, lstsq(x, y), rtol=1e-8)
+
+
+@pytest.mark.parametrize("degree", [2, 3])
+def test_a_polynomial_in_timestamps_is_the_scaled_polynomial_fit(degree):
+    """lstsq on the raw columns t, t^2, t^3 (up to 5e27) drops all but the largest; on columns scaled to
+    unit norm, and numpy's Polynomial.fit (centred and scaled x), agree with each other and with paintlr."""
+    x, y = timestamps()
+    features = np.column_stack([np.ones(len(y))] + [x[:, 0] ** k for k in range(1, degree + 1)])
+    norms = np.linalg.norm(features, axis=0)
+    expected = np.linalg.lstsq(features / norms, y, rcond=None)[0] / norms
+    np.testing.assert_allclose(np.polynomial.Polynomial.fit(x[:, 0], y, degree).convert().coef, expected,
+                               rtol=1e-6)
+    for standardize in (False, True):
+        fit = LineFit(x, y, x_names=["t"], degree=degree, standardize=standardize)
+        np.testing.assert_allclose(fit.best, expected, rtol=1e-8)
+        assert fit.optimal_cost == pytest.approx(cost_of(expected, features[:, 1:], y), rel=1e-9)
+
+
+def test_gd_that_cannot_reach_least_squares_stops_at_its_budget_unconverged():
+    """On raw timestamps GD's slow direction has lambda alpha ~ 1e-22: the run ends at max_epochs,
+    short of least squares, and is not called converged; standardized, it converges."""
+    x, y = timestamps()
+    raw = FitAnimation(x, y, x_names=["t"], max_epochs=10**6)
+    last = list(raw)[-1][0]
+    assert last.epoch == 10**6 and last.status == "stopped"
+    assert last.cost > 2 * raw.optimal_cost
+    b_lo, b_hi, m_lo, m_hi = raw.path_box()  # the surface around the path and the star, in each one's units
+    assert b_lo < raw.best[0] < 0 < b_hi and m_lo < 0 < raw.best[1] < m_hi < 1e-7
+    done = FitAnimation(x, y, x_names=["t"], standardize=True)
+    last = list(done)[-1][0]
+    assert last.status == "converged"
+    np.testing.assert_allclose(last.theta, lstsq(x, y), rtol=1e-7)
+
+
+def test_anscombe_quartet_has_one_line():
+    """Anscombe's four tables: intercept 3.00, slope 0.500 each (to 2 and 3 decimals)."""
+    x123 = [10, 8, 13, 9, 11, 14, 6, 4, 12, 7, 5]
+    quartet = [(x123, [8.04, 6.95, 7.58, 8.81, 8.33, 9.96, 7.24, 4.26, 10.84, 4.82, 5.68]),
+               (x123, [9.14, 8.14, 8.74, 8.77, 9.26, 8.10, 6.13, 3.10, 9.13, 7.26, 4.74]),
+               (x123, [7.46, 6.77, 12.74, 7.11, 7.81, 8.84, 6.08, 5.39, 8.15, 6.42, 5.73]),
+               ([8, 8, 8, 8, 8, 8, 8, 19, 8, 8, 8],
+                [6.58, 5.76, 7.71, 8.84, 8.47, 7.04, 5.25, 12.50, 5.56, 7.91, 6.89])]
+    for x, y in quartet:
+        x, y = np.array(x, dtype=float)[:, None], np.array(y)
+        fit = LineFit(x, y, x_names=["x"])
+        np.testing.assert_allclose(fit.best, lstsq(x, y), rtol=1e-10)
+        assert abs(fit.best[0] - 3.0) < 0.005 and abs(fit.best[1] - 0.5) < 0.0005
+
+
+@pytest.mark.parametrize("loader", ["load_diabetes", "load_wine"])
+def test_scikit_learn_tables_match_lstsq(loader):
+    import sklearn.datasets
+    data = getattr(sklearn.datasets, loader)()
+    x, y = data.data, data.target.astype(float)  # wine: proline ~ 1000 beside hue ~ 1
+    for standardize in (False, True):
+        fit = LineFit(x, y, x_names=data.feature_names, standardize=standardize)
+        np.testing.assert_allclose(fit.best, lstsq(x, y), rtol=1e-8)
