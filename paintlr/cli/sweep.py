@@ -111,6 +111,7 @@ def sweep(photo: str, size: int, background: str, output: str | None, learning_r
                  page=report.page(f"paintlr sweep {Path(photo).name}")) as out:
         panels, interrupted = report.record(comparison, add, bar)
         states = "; ".join(f"{p.label}: {p.status} at epoch {p.frame.epoch:,}"
-                           + ("" if p.status == "diverged" else f", {p.frame.score()}") for p in panels)
+                           + ("" if p.status == "diverged" else f", {p.frame.score()}")
+                           + (f" ({p.note})" if p.note else "") for p in panels)
         written = out.commit(states)
     report.finish(states, started, out.count, written, quiet, interrupted)

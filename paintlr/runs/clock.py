@@ -20,6 +20,7 @@ from ..models.training import TrainResult
 from ..settings import EPOCHS_LIMIT, MAX_FRAMES
 
 EARLY_SHARE = 6  # one frame in this many follows the quick early fall, the rest the picture emerging
+SWING = 0.02  # a mean colour this far from the target (0 to 1) is visibly too dark or too bright
 BLOWUP = 1e3  # a cost this many times its start counts as diverged, before it overflows
 
 
@@ -71,6 +72,35 @@ def plan_frames(cost: Callable[[int], float], frames: int, end: int,
     if any(part is None for part in parts):
         return geometric_frames(frames, end)
     return sorted(set().union(*parts) | {end})
+
+
+def one_side(epochs: list[int], brightness: Callable[[int], float], end: int) -> list[int]:
+    """Planned epochs moved by one where the mean colour, once past the target, would swing back
+    (`brightness(k)`: how much too bright epoch k is): momentum's mean colour can overshoot and
+    swing about the target every epoch, which frames drawn at random phases show as strobing
+    light and dark; drawn on the overshooting side, it fades."""
+    start = brightness(0)
+    side = -np.sign(start)  # the overshoot: past the target, away from the start
+    moved, overshot, last = [], False, 0
+    for epoch in epochs:
+        if 0 < epoch < end and overshot and _swung_back(brightness(epoch), side):
+            epoch = next((k for k in (epoch + 1, epoch - 1) if last < k < end
+                          and not _swung_back(brightness(k), side)), epoch)
+        overshot = overshot or brightness(epoch) * side > SWING
+        moved.append(epoch)
+        last = epoch
+    return sorted(set(moved))
+
+
+def overshoot(epochs: Iterable[int], brightness: Callable[[int], float]) -> float:
+    """How far past the target, away from the start, the mean colour goes at `epochs` (0: not visibly)."""
+    side = -np.sign(brightness(0))
+    most = max((brightness(k) * side for k in epochs), default=0.0)
+    return float(most) if most > SWING else 0.0
+
+
+def _swung_back(error: float, side: float) -> bool:
+    return error * side < -SWING
 
 
 def _even_rms_steps(cost: Callable[[int], float], steps: int, end: int) -> set[int] | None:

@@ -34,6 +34,8 @@ from .clock import (
     cost_levels,
     draw_as_cost_falls,
     epoch_budget,
+    one_side,
+    overshoot,
     plan_frames,
     stop_epoch,
 )
@@ -130,12 +132,19 @@ class Painting(FrameSource):
         # momentum; None for SGD, which has none
         self.stop_epoch = stop_epoch(cost, self.max_cost, self.max_epochs) if self.has_closed_form else None
         self.frame_epochs: list[int] | range | None = None  # planned frames; None: as the cost falls
+        self.overshoot = 0.0  # how far the drawn mean colour goes past the target (see clock.overshoot)
         if self.solver == "lstsq":
             self.frame_epochs = []
         elif burst is not None:
             self.frame_epochs = burst_frames(burst, self.stop_epoch or self.max_epochs)
         elif self.has_closed_form:
-            self.frame_epochs = plan_frames(cost, self.frames, self.stop_epoch, detail_cost)
+            self.frame_epochs = one_side(plan_frames(cost, self.frames, self.stop_epoch, detail_cost),
+                                         self.brightness, self.stop_epoch)
+            self.overshoot = overshoot(self.frame_epochs, self.brightness)
+
+    def brightness(self, k: int) -> float:
+        """How much too bright (> 0) or too dark the closed-form run's mean colour is after k epochs."""
+        return float(np.mean(self.trajectory.mean_error(k)))
 
     @property
     def optimal_cost(self) -> float:
@@ -248,7 +257,11 @@ class Painting(FrameSource):
     def summary(self, frame: Frame) -> str:
         """What a run ending at `frame` came to, in words: epochs (or the solver), cost and PSNR."""
         what = f"{frame.epoch:,} epochs" if self.trains else "least-squares solution"
-        return f"{what}, cost {frame.cost:.3g} (optimum {self.optimal_cost:.3g}), PSNR {frame.psnr:.2f} dB"
+        swing = "" if not self.overshoot else (
+            f"; the mean colour overshoots (up to {self.overshoot:.3g} x the colour range past the target)"
+            " and swings back and forth: frames show the overshooting side")
+        return (f"{what}, cost {frame.cost:.3g} (optimum {self.optimal_cost:.3g}), PSNR {frame.psnr:.2f} dB"
+                + swing)
 
 
 def initial_params(y: np.ndarray, design: Design, init: str, seed: int | None) -> np.ndarray:
