@@ -71,9 +71,10 @@ def flashes_per_second(frames: Sequence[np.ndarray], durations_ms: Sequence[floa
     lum = [relative_luminance(f) for f in frames]
     ends = np.cumsum(durations_ms)
     changes = [(float(ends[i]), change(lum[i], lum[i + 1])) for i in range(len(lum) - 1)]
-    if loop and len(lum) > 1:
-        wrap = (float(ends[-1]), change(lum[-1], lum[0]))
-        changes = [*changes, wrap, *((t + float(ends[-1]), w) for t, w in changes)]
+    if loop and len(lum) > 1:  # round again, as often as a second's window can reach
+        total = float(ends[-1])
+        cycle = [*changes, (total, change(lum[-1], lum[0]))]
+        changes = [(t + n * total, w) for n in range(2 + math.ceil(WINDOW_MS / total)) for t, w in cycle]
     return most_in_a_second([c for c in changes if c[1]])
 
 
@@ -99,7 +100,8 @@ class FlashLimiter:
         shown = _in_gif(self.step)
         if way:
             recent = [c for c in self.changes if c[0] > self.clock + shown - 2 * WINDOW_MS]
-            for at in sorted({self.clock + shown, *(t + WINDOW_MS for t, _ in recent)}):
+            # a hundredth past a second after an earlier change: clear of it after any rounding
+            for at in sorted({self.clock + shown, *(t + WINDOW_MS + 10 for t, _ in recent)}):
                 if at >= self.clock + shown and most_in_a_second([*recent, (at, way)]) <= MAX_FLASHES:
                     break
             shown = _in_gif(math.ceil((at - self.clock) / 10) * 10)
