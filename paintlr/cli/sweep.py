@@ -112,6 +112,6 @@ def sweep(photo: str, size: int, background: str, output: str | None, learning_r
         panels, interrupted = report.record(comparison, add, bar)
         states = "; ".join(f"{p.label}: {settings.STATUS_WORDS[p.status]} at epoch {p.frame.epoch:,}"
                            + ("" if p.status == settings.DIVERGED else f", {p.frame.score()}")
-                           for p in panels)
+                           + (f" ({p.note})" if p.note else "") for p in panels)
         written = out.commit(states)
     report.finish(states, started, out.count, written, quiet, interrupted)

@@ -88,6 +88,11 @@ class OneHotTrajectory(_LastStep):
         """Per-channel cost at the least-squares optimum: one weight per pixel fits exactly."""
         return np.zeros_like(self.rbar)
 
+    def mean_error(self, k: int) -> np.ndarray:
+        """Per-channel mean of the residual after k epochs: how much too bright (> 0) the picture is."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._decay(k)[1] * self.rbar
+
     def detail_cost(self, k: int) -> np.ndarray:
         """Per-channel cost of the residual's zero-mean part: the picture still missing."""
         with np.errstate(over="ignore", invalid="ignore"):
@@ -162,6 +167,11 @@ class EigenTrajectory(_LastStep):
         with np.errstate(over="ignore", invalid="ignore"):
             j = 0.5 * np.sum(self.lam * z * z, axis=1) - np.sum(self.u * z, axis=1) + 0.5 * self.yy
         return np.maximum(j, 0.0)  # rounding can dip below zero at the optimum
+
+    def mean_error(self, k: int) -> np.ndarray:
+        """Per-channel mean of the residual after k epochs: how much too bright (> 0) the picture is."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._z(k) @ self.mean_row - self.ybar
 
     def detail_cost(self, k: int) -> np.ndarray:
         """Per-channel cost less the part due to the residual's mean (overall brightness)."""

@@ -24,6 +24,7 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image
 
+from ..render.flashes import FlashLimiter
 from ..settings import FPS, QUALITY
 from .transaction import TempFile
 from .webp import webp_options
@@ -86,20 +87,22 @@ class PageWriter:
                  live: dict | None = None, note: str = "", quality: int | str = QUALITY):
         self.fp, self.quality = fp, quality
         self.data = {"title": title, "columns": list(columns), "fps": fps, "command": command, "live": live,
-                     "note": note, "rows": []}
+                     "note": note, "rows": [], "ms": []}
         head = (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">'
                 f"<title>{html.escape(title)}</title><style>{_asset('player.css')}</style></head>"
                 f"<body>\n{_asset('player.html')}<script>var paintlrFrames = [\n")
         fp.write(head.encode(errors="backslashreplace"))  # a file name that is not UTF-8 still shows
 
-    def add(self, frame: np.ndarray, row: Sequence[float]) -> None:
-        """One frame (uint8) with its row: the epoch, then a value per column."""
+    def add(self, frame: np.ndarray, row: Sequence[float], ms: int | None = None) -> None:
+        """One frame (uint8) with its row (the epoch, then a value per column) and the milliseconds
+        it is shown for in playback (None: 1 / fps)."""
         if len(row) != 1 + len(self.data["columns"]):
             raise ValueError(f"a page row needs the epoch and {len(self.data['columns'])} values, "
                              f"not {row!r}")
         self.fp.write(f'"{encode_frame(frame, self.quality)}",\n'.encode())
         self.data["rows"] = [*self.data["rows"], [int(row[0]), *(_finite(v) for v in row[1:])]]
+        self.data["ms"] = [*self.data["ms"], ms]
 
     def close(self, summary: str = "") -> None:
         """Write the rows, the summary and the player's script: the page is complete."""
@@ -136,17 +139,17 @@ class HtmlWriter(Writer):
         self.rows = [*self.rows, row]
 
     def frame(self, frame: np.ndarray, ms: int) -> None:
-        self.page.add(frame, self.rows[self.count])
+        self.page.add(frame, self.rows[self.count], ms)
         self.count += 1
 
     def snapshot(self) -> tuple[dict, list]:
         state, sizes = super().snapshot()
-        return dict(state, page_rows=list(self.page.data["rows"])), sizes
+        return dict(state, page_rows=list(self.page.data["rows"]), page_ms=list(self.page.data["ms"])), sizes
 
     def restore(self, snapshot: tuple[dict, list]) -> None:
         state, sizes = snapshot
-        self.page.data["rows"] = state["page_rows"]
-        super().restore(({k: v for k, v in state.items() if k != "page_rows"}, sizes))
+        self.page.data["rows"], self.page.data["ms"] = state["page_rows"], state["page_ms"]
+        super().restore(({k: v for k, v in state.items() if k not in ("page_rows", "page_ms")}, sizes))
 
     def finish(self) -> None:
         self.page.close(self.summary)
@@ -155,11 +158,17 @@ class HtmlWriter(Writer):
 
 def page_html(pictures: Iterable[tuple[np.ndarray, Sequence[float]]], *, summary: str = "",
               **options) -> str:
-    """A whole page, in memory, from (uint8 frame, row) pairs; options as for PageWriter."""
+    """A whole page, in memory, from (uint8 frame, row) pairs; options as for PageWriter. Frames
+    that would flash too often are shown longer (render.flashes.FlashLimiter)."""
     buf = io.BytesIO()
     writer = PageWriter(buf, **options)
+    step = max(1, round(1000 / writer.data["fps"]))
+    limiter = FlashLimiter(step)
     for frame, row in pictures:
-        writer.add(frame, row)
+        ms = limiter.duration(frame)
+        if ms is not None:
+            writer.data["ms"][-1] = ms
+        writer.add(frame, row, step)
     writer.close(summary)
     return buf.getvalue().decode()
 

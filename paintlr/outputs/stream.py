@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 from PIL import Image
 
+from ..render.flashes import FlashLimiter
 from ..settings import FPS, MAX_FPS, MIN_FPS, QUALITY
 from ..signals import interrupts_held, raise_held
 from .images import pil_image
@@ -64,8 +65,10 @@ class Outputs:
 
     Frames are written as they come, to hidden temporary files beside their final
     names; each animation writer is one frame behind, since the last frame is shown
-    longer (HOLD_MS) and which frame is last is only known at commit(). At most a
-    few frames are held, whatever the number of frames.
+    longer (HOLD_MS) and which frame is last is only known at commit(), and a frame is
+    shown longer than 1 / fps where the change to the next would flash more than WCAG
+    allows (render.flashes.FlashLimiter). At most a few frames are held, whatever the
+    number of frames.
 
     A frame add() refuses (not uint8, another shape than the first, larger than
     `check_frame_size` allows, no log row) raises ValueError and changes nothing. If
@@ -89,6 +92,7 @@ class Outputs:
         self._scale = float(scale)
         whole = int(scale) if float(scale).is_integer() else 1  # the writers enlarge by whole numbers
         self._step, self._hold = durations(2, fps)
+        self._flashes = FlashLimiter(self._step)  # lengthens a frame that would flash too often
         self._writers: list[Writer] = []
         self._pending: np.ndarray | None = None
         self._rows_needed = log is not None or any(fmt.needs_rows for fmt in formats)
@@ -163,15 +167,18 @@ class Outputs:
             raise ValueError(f"the log and the page need a row of {self._width} values, epoch first, "
                              f"not {row!r}")
         snapshots = [w.snapshot() for w in self._writers]
+        limiter = vars(self._flashes).copy()
+        ms = self._flashes.duration(frame)
         with interrupts_held() as held:  # a video encoder cannot take a frame back: signals wait
             try:
                 if self._pending is not None:
-                    self._each(lambda w: w.frame(self._pending, self._step))
+                    self._each(lambda w: w.frame(self._pending, ms))
                 if self._rows_needed:
                     self._each(lambda w: w.row(row))
             except KeyboardInterrupt:
                 for writer, snapshot in zip(self._writers, snapshots):
                     writer.restore(snapshot)
+                vars(self._flashes).update(limiter)
                 raise
             except BaseException:
                 self.abort()

@@ -20,6 +20,8 @@ from ..models.training import TrainResult
 from ..settings import EPOCHS_LIMIT, MAX_FRAMES
 
 EARLY_SHARE = 6  # one frame in this many follows the quick early fall, the rest the picture emerging
+ABOUT_FRAMES = 0.8  # a plan draws at least this share of the frames asked for, or says why not
+SWING = 0.02  # a mean colour this far from the target (0 to 1) is visibly too dark or too bright
 BLOWUP = 1e3  # a cost this many times its start counts as diverged, before it overflows
 
 
@@ -73,13 +75,62 @@ def plan_frames(cost: Callable[[int], float], frames: int, end: int,
     return sorted(set().union(*parts) | {end})
 
 
+def one_side(epochs: list[int], brightness: Callable[[int], float], end: int) -> list[int]:
+    """Planned epochs moved by one where the mean colour, once past the target, would swing back
+    (`brightness(k)`: how much too bright epoch k is): momentum's mean colour can overshoot and
+    swing about the target every epoch, which frames drawn at random phases show as strobing
+    light and dark; drawn on the overshooting side, it fades."""
+    start = brightness(0)
+    side = -np.sign(start)  # the overshoot: past the target, away from the start
+    moved, overshot, last = [], False, 0
+    for epoch in epochs:
+        if 0 < epoch < end and overshot and _swung_back(brightness(epoch), side):
+            epoch = next((k for k in (epoch + 1, epoch - 1) if last < k < end
+                          and not _swung_back(brightness(k), side)), epoch)
+        overshot = overshot or brightness(epoch) * side > SWING
+        moved.append(epoch)
+        last = epoch
+    return sorted(set(moved))
+
+
+def overshoot(epochs: Iterable[int], brightness: Callable[[int], float]) -> float:
+    """How far past the target, away from the start, the mean colour goes at `epochs` (0: not visibly)."""
+    side = -np.sign(brightness(0))
+    most = max((brightness(k) * side for k in epochs), default=0.0)
+    return float(most) if most > SWING else 0.0
+
+
+def _swung_back(error: float, side: float) -> bool:
+    return error * side < -SWING
+
+
 def _even_rms_steps(cost: Callable[[int], float], steps: int, end: int) -> set[int] | None:
-    """Epochs where sqrt(cost) has fallen by 1, 2, ..., steps equal parts of its fall to `end`."""
+    """Epochs where sqrt(cost) has fallen by 1, 2, ..., steps equal parts of its fall to `end`.
+
+    Where one epoch falls by several parts (a feature map learns much of the picture in its
+    first), they would be one frame: the fall left after each frame is split again among the
+    frames left instead (`_resplit_rms_steps`), so about `steps` frames are still drawn.
+    """
     start_rms, end_rms = np.sqrt(cost(0)), np.sqrt(cost(end))
     if not (np.isfinite(start_rms) and np.isfinite(end_rms)) or end_rms >= start_rms:
         return None
     levels = np.linspace(start_rms, end_rms, steps + 1)[1:]
-    return {first_epoch_below(cost, level * level * (1 + 1e-12), end) or end for level in levels}
+    epochs = {first_epoch_below(cost, level * level * (1 + 1e-12), end) or end for level in levels}
+    return epochs if len(epochs) == min(steps, end) else _resplit_rms_steps(cost, steps, end)
+
+
+def _resplit_rms_steps(cost: Callable[[int], float], steps: int, end: int) -> set[int]:
+    """Epochs, one frame after another, each where sqrt(cost) has fallen by an equal part of the
+    fall left to `end` among the frames left: at least one epoch apart."""
+    end_rms, epochs, k = np.sqrt(cost(end)), set(), 0
+    for left in range(steps, 0, -1):
+        if k >= end:
+            break
+        rms = np.sqrt(cost(k))
+        level = rms - (rms - end_rms) / left
+        k = max(k + 1, first_epoch_below(cost, level * level * (1 + 1e-12), end) or end)
+        epochs.add(min(k, end))
+    return epochs
 
 
 def geometric_frames(frames: int, end: int) -> list[int]:

@@ -30,11 +30,14 @@ from ..settings import (
     SOLVERS,
 )
 from .clock import (
+    ABOUT_FRAMES,
     burst_frames,
     check_frames,
     cost_levels,
     draw_as_cost_falls,
     epoch_budget,
+    one_side,
+    overshoot,
     plan_frames,
     stop_epoch,
 )
@@ -131,12 +134,21 @@ class Painting(FrameSource):
         # momentum; None for SGD, which has none
         self.stop_epoch = stop_epoch(cost, self.max_cost, self.max_epochs) if self.has_closed_form else None
         self.frame_epochs: list[int] | range | None = None  # planned frames; None: as the cost falls
+        self.overshoot = 0.0  # how far the drawn mean colour goes past the target (see clock.overshoot)
+        self._merged = 0
         if self.solver == "lstsq":
             self.frame_epochs = []
         elif burst is not None:
             self.frame_epochs = burst_frames(burst, self.stop_epoch or self.max_epochs)
         elif self.has_closed_form:
-            self.frame_epochs = plan_frames(cost, self.frames, self.stop_epoch, detail_cost)
+            planned = plan_frames(cost, self.frames, self.stop_epoch, detail_cost)
+            self.frame_epochs = one_side(planned, self.brightness, self.stop_epoch)
+            self.overshoot = overshoot(self.frame_epochs, self.brightness)
+            self._merged = len(planned) - len(self.frame_epochs)  # frames one side of the swing shares
+
+    def brightness(self, k: int) -> float:
+        """How much too bright (> 0) or too dark the closed-form run's mean colour is after k epochs."""
+        return float(np.mean(self.trajectory.mean_error(k)))
 
     @property
     def optimal_cost(self) -> float:
@@ -249,10 +261,15 @@ class Painting(FrameSource):
         return self.solver == "gd"
 
     def summary(self, frame: Frame) -> str:
-        """What a run ending at `frame` came to, in words: epochs (or the solver), cost and PSNR."""
+        """What a run ending at `frame` came to, in words: epochs (or solver), cost, PSNR, overshoot."""
         what = f"{frame.epoch:,} epochs" if self.trains else "least-squares solution"
+        swing = "" if not self.overshoot else (
+            f"; the mean colour overshoots (up to {self.overshoot:.3g} x the colour range past the target)"
+            " and swings back and forth: frames show the overshooting side"
+            + (f", so {self._merged} fewer frames" if self._merged > (1 - ABOUT_FRAMES) * self.frames
+               else ""))
         return (f"{what}, cost {frame.cost:.3g} (optimum {self.optimal_cost:.3g}), PSNR {frame.psnr:.2f} dB"
-                + self.stopped(frame))
+                + swing + self.stopped(frame))
 
     def shortfall(self, frame: Frame) -> str:
         """The PSNR gap to the optimum's, or where that is perfect (one-hot samples), to the threshold's."""

@@ -27,7 +27,7 @@ from ..settings import (
     SIGMA,
     STOPPED,
 )
-from .clock import blown_up, epoch_budget, geometric_frames, shared_end
+from .clock import blown_up, epoch_budget, geometric_frames, one_side, shared_end
 from .forecast import epochs_to_threshold
 from .frame import Frame, FrameSource
 from .painting import Painting
@@ -43,6 +43,7 @@ class Panel:
     label: str
     frame: Frame
     status: str  # settings.RUNNING, CONVERGED, STOPPED (at max_epochs, above the threshold) or DIVERGED
+    note: str = ""  # what the run does that the picture may not make plain (momentum's overshoot)
 
 
 def sweep_runs(shape: tuple[int, ...], *, features: Sequence[str] = (), optimizers: Sequence[str] = (),
@@ -148,6 +149,9 @@ class Sweep(Playable):
             states.append(_Run(label, painting, first.cost, first))
         yield [_panel(s) for s in states]
         ticks = geometric_frames(self.frames, max(self.end_epoch, 1))
+        for _, painting in self.runs:  # a mean colour swinging about the target drawn on one side
+            if getattr(painting, "has_closed_form", False) and hasattr(painting, "brightness"):
+                ticks = one_side(ticks, painting.brightness, ticks[-1])
         while ticks:
             for tick in ticks:
                 for s in states:
@@ -178,4 +182,5 @@ def _advance(s: _Run, tick: int) -> None:
 
 
 def _panel(s: _Run) -> Panel:
-    return Panel(s.label, s.frame, s.status)
+    overshoot = getattr(s.painting, "overshoot", 0.0)
+    return Panel(s.label, s.frame, s.status, "the mean colour overshoots and swings" if overshoot else "")

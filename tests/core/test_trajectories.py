@@ -115,6 +115,7 @@ def test_dense_momentum_matches_the_literal_loop(beta, fraction, seed, nesterov)
         assert_close(trajectory.theta(k).T, theta_k)
         assert_close(trajectory.velocity(k).T, v_k, theta_k)
         np.testing.assert_allclose(trajectory.cost(k), cost_k, rtol=1e-9, atol=1e-12 * expected[0][2].max())
+        assert_close(trajectory.mean_error(k), (phi @ theta_k - y).mean(0), np.abs(phi @ theta_k).max() + 1)
 
 
 @pytest.mark.parametrize("side", [-1e-12, 0.0, 1e-12])
@@ -211,6 +212,7 @@ def test_one_hot_momentum_matches_the_literal_loop(beta, fraction, seed, nestero
         np.testing.assert_allclose(trajectory.cost(k), cost_k, rtol=1e-9, atol=1e-12 * expected[0][2].max())
         np.testing.assert_allclose(trajectory.detail_cost(k), cost_k - 0.5 * (phi @ theta_k - y).mean(0) ** 2,
                                    rtol=1e-9, atol=1e-12 * expected[0][2].max())
+        assert_close(trajectory.mean_error(k), (phi @ theta_k - y).mean(0), np.abs(phi @ theta_k).max() + 1)
         # where momentum settles: the minimum-norm optimum plus the start's null component
         null = np.r_[1.0, -np.ones(n)] / math.sqrt(n + 1)
         error = theta_k - OneHot(n).least_squares(np.ascontiguousarray(y.T)).T

@@ -3,6 +3,7 @@ readers of what was written (PNG and RIFF chunks, the page's data, a video's fra
 
 from __future__ import annotations
 
+import itertools
 import struct
 import zlib
 
@@ -159,3 +160,29 @@ def check_looping_animation(tmp_path, name):
     tolerance = 0 if name.endswith("apng") else 10  # APNG is lossless, WebP lossy
     for g, f in zip(got, frames):
         assert np.abs(g.astype(int) - f).mean() <= tolerance
+
+
+def timed_frames(path) -> tuple[list[np.ndarray], list[float]]:
+    """Every frame of an animation, video or page as RGB with the milliseconds it is shown for (a
+    video's last: HOLD_MS; a page's: as its player paces it, 1 / fps where it gives no time)."""
+    import base64
+    import io
+
+    import av
+    from PIL import ImageSequence
+
+    from paintlr.outputs.stream import HOLD_MS
+
+    if path.suffix in (".mp4", ".webm"):
+        with av.open(str(path)) as container:
+            decoded = [(f.to_ndarray(format="rgb24"), float(f.time)) for f in container.decode(video=0)]
+        times = [t for _, t in decoded]
+        return [f for f, _ in decoded], [1000 * (b - a) for a, b in itertools.pairwise(times)] + [HOLD_MS]
+    if path.suffix == ".html":
+        uris, data = page_data(path)
+        frames = [np.asarray(Image.open(io.BytesIO(base64.b64decode(u.split(",", 1)[1]))).convert("RGB"))
+                  for u in uris]
+        return frames, [ms or 1000 / data["fps"] for ms in data.get("ms") or [None] * len(frames)]
+    with Image.open(path) as im:
+        pairs = [(np.asarray(f.convert("RGB")), f.info["duration"]) for f in ImageSequence.Iterator(im)]
+    return [f for f, _ in pairs], [ms for _, ms in pairs]

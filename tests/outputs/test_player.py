@@ -17,6 +17,8 @@ from paintlr.cli.app import cli
 from paintlr.core.pixels import to_uint8
 from paintlr.io.image import load_image
 from paintlr.io.tabular import load_example
+from paintlr.outputs.page import page_html
+from paintlr.render.flashes import MAX_FLASHES, flashes_per_second
 from paintlr.runs.line_fit import FitAnimation
 from paintlr.runs.painting import Painting
 
@@ -278,3 +280,24 @@ def test_stepping_past_either_end_stays_on_the_first_or_last_frame(page, tmp_pat
     assert page.evaluate("paintlr.current") == 0 and loaded()
     assert page.text_content("#readout").startswith(f"frame 1 of {count} · epoch 0")
     assert page.console_errors == []
+
+
+def test_playback_shows_each_frame_for_its_own_time_and_never_strobes(page, tmp_path):
+    """Black and white in turn at 20 fps: the page holds the frame before a fourth flash in a second,
+    and the player, timed in the browser, keeps every frame on screen at least that long."""
+    black, white = np.zeros((8, 8, 3), np.uint8), np.full((8, 8, 3), 255, np.uint8)
+    frames = [black, white] * 4 + [black]
+    (tmp_path / "a.html").write_text(page_html([(f, (i, 1.0)) for i, f in enumerate(frames)], title="strobe",
+                                               columns=["cost"], fps=20))
+    page.goto((tmp_path / "a.html").as_uri())
+    page.evaluate("""() => { window.shownAt = [performance.now()];
+        new MutationObserver(() => window.shownAt.push(performance.now()))
+            .observe(document.getElementById('frame'), {attributes: true, attributeFilter: ['src']});
+        document.getElementById('play').click(); }""")
+    page.wait_for_function(f"paintlr.current === {len(frames) - 1}", timeout=10_000)
+    timed = np.diff(page.evaluate("window.shownAt"))
+    assert len(timed) == len(frames) - 1
+    assert flashes_per_second(frames, [*timed, 50], loop=False) <= MAX_FLASHES
+    planned = page.evaluate("JSON.parse(document.getElementById('paintlr-data').textContent).ms")
+    assert max(planned) > 500  # the frame before the fourth flash, held
+    assert np.all(timed >= np.array(planned[:-1]) - 4)  # timers fire late, never early

@@ -20,6 +20,7 @@ from frames_and_files import (
     no_part_files,
     page_data,
     stream,
+    timed_frames,
     video_frames,
 )
 from PIL import Image
@@ -27,6 +28,7 @@ from PIL import Image
 from paintlr.errors import OutputError
 from paintlr.outputs import Outputs, apng, still, webp, write_outputs
 from paintlr.outputs.stream import HOLD_MS, durations
+from paintlr.render.flashes import MAX_FLASHES, flashes_per_second
 
 
 def test_durations_hold_the_last_frame():
@@ -275,3 +277,20 @@ def test_page_and_video_get_every_frame_with_the_gif(tmp_path):
     assert data["rows"][3] == [3, 0.25]
     assert (data["title"], data["summary"], data["fps"]) == ("t </script>", "done", 10)
     assert no_part_files(tmp_path)
+
+
+def test_no_output_flashes_more_than_three_times_a_second(tmp_path):
+    """Black and white in turn at 20 fps would flash 10 times a second: every format shows a frame
+    longer where the next change would make a fourth flash in a second (the page as its player paces)."""
+    black, white = np.zeros((24, 24, 3), np.uint8), np.full((24, 24, 3), 255, np.uint8)
+    frames = [black, white] * 20 + [np.full_like(black, 128)]
+    names = [tmp_path / f"a.{ext}" for ext in ("gif", "webp", "apng", "mp4", "html")]
+    with Outputs(names, fps=20, columns=["cost"]) as out:
+        for i, frame in enumerate(frames):
+            out.add(frame, (i, 1.0))
+        out.commit()
+    for name in names:
+        shown, ms = timed_frames(name)
+        assert len(shown) == len(frames), name
+        assert flashes_per_second(shown, ms, loop=name.suffix != ".html") == MAX_FLASHES, name
+        assert min(ms) == pytest.approx(50, abs=1), name  # the rest keep their pace

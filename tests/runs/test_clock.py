@@ -12,6 +12,8 @@ from paintlr.runs.clock import (
     check_frames,
     cost_levels,
     geometric_frames,
+    one_side,
+    overshoot,
     plan_frames,
     shared_end,
     stop_epoch,
@@ -144,3 +146,26 @@ def test_a_painting_stopping_just_above_its_optimum_shows_its_last_epoch():
     frames = list(painting)
     assert painting.frame_epochs[-1] == painting.stop_epoch == frames[-1].epoch > 100
     assert frames[-1].cost < painting.max_cost <= frames[-2].cost
+
+
+def swinging(k: int) -> float:
+    """A mean colour that starts too dark, overshoots and swings about the target every epoch."""
+    return -0.5 if k == 0 else 0.9 * (-1) ** (k + 1) * 0.999**k
+
+
+def test_frames_of_a_swinging_mean_colour_stay_on_the_overshooting_side():
+    planned = [*range(1, 41), 50, 60, 75, 100]
+    kept = one_side(planned, swinging, 100)
+    assert all(swinging(k) > 0 for k in kept if k < 100) and kept[-1] == 100
+    assert len(kept) >= 20 + 3
+    assert set(kept) <= set(planned) | {k + 1 for k in planned} | {k - 1 for k in planned}
+    assert overshoot(kept, swinging) == pytest.approx(0.9 * 0.999)
+
+
+def test_a_mean_colour_that_never_overshoots_keeps_its_frames():
+    def rising(k: int) -> float:
+        return -0.5 * 0.9**k
+    planned = [1, 2, 5, 9, 20, 44]
+    assert one_side(planned, rising, 44) == planned
+    assert overshoot(planned, rising) == 0.0
+    assert one_side(planned, lambda k: 0.01 * (-1) ** k, 44) == planned  # swings too small to see

@@ -1,3 +1,4 @@
+import re
 from itertools import pairwise
 
 import numpy as np
@@ -177,3 +178,35 @@ def test_an_interrupted_run_reports_the_epochs_trained_past_its_last_frame(monke
     assert painting.interrupted(epochs[-1], last) == \
         f"5,000 epochs trained when interrupted; last frame after {last}"
     assert last.startswith(f"{epochs[-1]:,} epochs")
+
+
+@pytest.mark.parametrize(("features", "frames"), [("cosine", 60), ("cosine", 200), ("fourier", 60),
+                                                   ("poly", 60)])
+def test_a_feature_map_draws_about_the_frames_asked_for(features, frames):
+    """A feature map learns much of the picture in its first epoch, which used to take the frames
+    of every equal step it covered with it: a run of 60 drew 30 or fewer."""
+    from conftest import REPO
+
+    from paintlr.io.image import load_image
+    from paintlr.runs.recipe import make_painting
+
+    photo = load_image(REPO / "sample_images" / "chelsea.png", 64)
+    painting, _ = make_painting(photo, features=features, n_features=1024, seed=0, frames=frames)
+    drawn = 1 + len(painting.frame_epochs)
+    assert 0.8 * frames <= drawn <= frames
+
+
+def test_frames_one_side_of_a_swing_say_why_there_are_fewer():
+    """Momentum at its best settings swings the mean colour about the target every epoch: only
+    every other epoch can be drawn, and a short run then has fewer frames than asked; it says so."""
+    from conftest import REPO
+
+    from paintlr.io.image import load_image
+    from paintlr.runs.recipe import make_painting
+
+    photo = load_image(REPO / "sample_images" / "chelsea.png", 32)
+    painting, _ = make_painting(photo, optimizer="momentum", learning_rate="best", momentum="best")
+    frames = list(painting)
+    assert len(frames) < 0.8 * 60
+    assert all(painting.brightness(f.epoch) > 0 for f in frames[1:-1])  # too bright, never too dark
+    assert re.search(r"mean colour overshoots .*, so \d+ fewer frames", painting.summary(frames[-1]))

@@ -68,14 +68,18 @@
     });
     return best;
   }
+  // each frame for its own time: longer where paintlr slowed a change that would flash too often
+  const shownFor = (i) => (run.ms && run.ms[i]) || 1000 / run.fps;
   function play(on) {
-    if (timer) clearInterval(timer);
+    if (timer) clearTimeout(timer);
     timer = null;
     if (on) {
       if (current === frames.length - 1) show(0);
-      timer = setInterval(() => {
-        if (current >= frames.length - 1) play(false); else show(current + 1);
-      }, 1000 / run.fps);
+      const step = () => {
+        if (current >= frames.length - 1) play(false);
+        else { show(current + 1); timer = setTimeout(step, shownFor(current)); }
+      };
+      timer = setTimeout(step, shownFor(current));
     }
     $("play").innerHTML = timer ? "&#10074;&#10074;" : "&#9654;";
     $("play").setAttribute("aria-label", timer ? "pause" : "play");
