@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,7 +11,7 @@ from image_files import check_array, error_of, load_in_child, needs_vmhwm, zero_
 from PIL import Image
 
 import paintlr.io.image as image_mod
-from paintlr.errors import ImageError, display_path
+from paintlr.errors import ImageError
 from paintlr.io.image import load_image, parse_colour
 
 # --- formats ---------------------------------------------------------------------------------
@@ -139,14 +137,6 @@ def test_a_side_over_the_limit_is_refused_from_the_header(tmp_path, width, heigh
 
 
 # --- paths in messages -------------------------------------------------------------------------
-
-def test_display_path_quotes_what_would_not_print_on_one_line():
-    assert display_path("photo.png") == "photo.png"
-    assert display_path(Path("my photos/cat 1.png")) == "my photos/cat 1.png"
-    assert display_path("two\nlines.png") == "'two\\nlines.png'"
-    assert display_path("tab\there.png") == "'tab\\there.png'"
-    assert display_path(os.fsdecode(b"caf\xe9.png")) == "'caf\\udce9.png'"  # undecodable byte
-
 
 @pytest.mark.parametrize("content", [None, b"not an image\n"])
 def test_a_path_with_a_line_break_still_gives_one_line(tmp_path, content):

@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 
 from paintlr.errors import OptionError
-from paintlr.render.panels import compose
 from paintlr.runs.clock import BLOWUP
 from paintlr.runs.sweep import ONE_HOT_RATES, Sweep, sweep_runs
 
@@ -23,17 +22,6 @@ def test_sweep_runs_side_by_side_on_one_clock_and_marks_divergence():
     clock = [max(p.frame.epoch for p in panels if p.status == "running") for panels in ticks[1:-1]
              if any(p.status == "running" for p in panels)]
     assert clock == sorted(clock)
-
-
-def test_compose_lays_out_panels_with_captions():
-    target = np.random.default_rng(0).random((8, 6, 1))
-    panels = next(iter(Sweep(target, [("a", {"learning_rate": 0.5}), ("b", {"learning_rate": 3.0})],
-                             frames=5)))
-    image = compose(panels, scale=4)
-    assert image.dtype == np.uint8 and image.shape[2] == 3
-    assert image.shape[1] == 2 * 6 * 4 + 4 and image.shape[0] > 8 * 4
-    caption = image[8 * 4:, : 6 * 4]
-    assert (caption < 128).any()  # caption text is drawn
 
 
 def literal_one_hot_costs(target: np.ndarray, lr: float, epochs: int) -> np.ndarray:
@@ -117,16 +105,6 @@ def test_the_three_way_sweep_ends_fastest_with_optimal_momentum():
     done = {p.label.split(" lr")[0] + (" best" if "best" in p.label else ""): p.frame.epoch for p in last}
     assert all(p.status == "converged" for p in last)
     assert done["momentum best"] < done["gd best"] < done["gd"]
-
-
-def test_composed_size_is_the_size_of_a_sweep_frame():
-    from paintlr.render.panels import compose, composed_size
-
-    target = np.random.default_rng(1).random((7, 9, 3))
-    runs, _ = sweep_runs(target.shape)
-    panels = next(iter(Sweep(target, runs, frames=3, scale=3)))
-    frame = compose(panels, 3)
-    assert composed_size(len(panels), 7, 9, 3) == (frame.shape[1], frame.shape[0])
 
 
 def test_runs_given_one_by_one_and_combinations_to_make_are_refused_together():
