@@ -66,10 +66,12 @@ def chelsea_page(tmp_path, page):
 
 def test_the_learn_page_loads_offline_with_no_error_and_plays(chelsea_page):
     page, _ = chelsea_page
-    assert page.evaluate("paintlr.current") == 0
+    count = page.evaluate("paintlr.run.rows.length")
+    assert page.evaluate("paintlr.current") == count - 1  # opens on the final frame, and says so
+    assert "showing the final frame" in page.text_content("#subtitle")
     first = page.get_attribute("#frame", "src")
-    page.keyboard.press("Space")  # play
-    page.wait_for_function("paintlr.current >= 3")
+    page.keyboard.press("Space")  # plays from the start
+    page.wait_for_function("paintlr.current >= 3 && paintlr.current < " + str(count - 1))
     assert page.get_attribute("#frame", "src") != first
     page.keyboard.press("Space")  # pause
     held = page.evaluate("paintlr.current")
@@ -223,6 +225,18 @@ def test_classify_and_sweep_pages_play_their_frames(page, tmp_path, photo, comma
     assert page.text_content("#summary")
     assert page.console_errors == []
     assert page.network_requests == []
+
+
+def test_the_readout_shows_every_rates_values(page, tmp_path):
+    out = tmp_path / "p.html"
+    rates = ["0.01", "0.05", "0.1", "0.2"]
+    run("fit", "--example", "points", "--frames", "3", *[f"--learning-rate={r}" for r in rates], "-o", str(out))
+    page.goto(out.as_uri())
+    readout = page.text_content("#readout")
+    for rate in rates:
+        for name in ("cost", "intercept", "x"):
+            assert f"{name} (lr {rate})" in readout, (name, rate, readout)
+    assert page.console_errors == []
 
 
 def test_notebook_display_runs_in_its_iframe(page, tmp_path, photo):

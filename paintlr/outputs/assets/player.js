@@ -43,7 +43,7 @@
 
   const image = $("frame");
   const scrubber = $("scrubber");
-  const shown = columns.map((c, i) => [c, i + 1]).filter(([c]) => !/^cost_|^excess_cost$/.test(c)).slice(0, 8);
+  const shown = columns.map((c, i) => [c, i + 1]).filter(([c]) => !/^cost_|^excess_cost$/.test(c));
   let current = 0;
   let timer = null;
   frames.forEach((src) => { new Image().src = src; });  // decoded once, so scrubbing is instant
@@ -441,10 +441,11 @@
   document.title = run.title;
   $("title").textContent = run.title;
   $("subtitle").textContent = frames.length + " frames, epochs 0 to " + whole(epochs[epochs.length - 1] || 0) +
+    "; showing the final frame (space plays from the start)" +
     (live ? "; below, the closed form at any learning rate and epoch" : "");
   $("command").textContent = run.command || "(made in Python)";
   $("summary").textContent = run.summary || "";
   if (run.note) { $("note").hidden = false; $("note").textContent = run.note; }
   window.paintlr = { run, frameAt, fitAt, show, play, get current() { return current; } };
-  if (frames.length) show(0);
+  if (frames.length) show(frames.length - 1);
 })();
