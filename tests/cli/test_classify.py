@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from cli_run import invoke, read_log
 from conftest import (
@@ -9,6 +10,8 @@ from conftest import (
     listing,
     read_frames,
 )
+
+from paintlr.render.classify_figure import PREDICTED
 
 TABLE_USAGE_ERRORS = [  # (args of fit, or of classify with --predict; exit code; what the error says)
     ([], 2, ("give a DATA file or --example NAME",)),
@@ -26,6 +29,18 @@ def test_classify_admissions_reproduces_the_known_answers(workdir):
     assert result.exit_code == 0, result.output
     assert "cost 0.2035" in result.stdout and "89.0 % right" in result.stdout
     assert "theta (-25.161, 0.20623, 0.20147)" in result.stdout and "P(1) = 0.776" in result.stdout
+
+
+def test_classify_marks_the_predicted_point_on_its_frames(workdir):
+    result = invoke("classify", "--example", "admissions", "--predict", "45,85", "--frames", "2",
+                    "-o", "a.png")
+    assert result.exit_code == 0, result.output
+    plain = invoke("classify", "--example", "admissions", "--frames", "2", "-o", "b.png")
+    assert plain.exit_code == 0, plain.output
+    gold = np.array([int(PREDICTED[i:i + 2], 16) for i in (1, 3, 5)])
+    marked, unmarked = ((np.abs(read_frames(workdir / name)[-1].astype(int) - gold).max(axis=-1) <= 40).sum()
+                        for name in ("a.png", "b.png"))
+    assert marked > unmarked + 20
 
 
 def test_classify_iris_paints_three_classes(workdir):

@@ -230,7 +230,8 @@ def test_classify_and_sweep_pages_play_their_frames(page, tmp_path, photo, comma
 def test_the_readout_shows_every_rates_values(page, tmp_path):
     out = tmp_path / "p.html"
     rates = ["0.01", "0.05", "0.1", "0.2"]
-    run("fit", "--example", "points", "--frames", "3", *[f"--learning-rate={r}" for r in rates], "-o", str(out))
+    run("fit", "--example", "points", "--frames", "3", *[f"--learning-rate={r}" for r in rates],
+        "-o", str(out))
     page.goto(out.as_uri())
     readout = page.text_content("#readout")
     for rate in rates:
