@@ -15,6 +15,8 @@ import html
 import io
 import json
 import math
+import os
+import shlex
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
@@ -48,6 +50,23 @@ def encode_frame(frame: np.ndarray, quality: int | str = QUALITY) -> str:
         if best is None or buf.tell() < len(best[1]):
             best = (fmt.lower(), buf.getvalue())
     return f"data:image/{best[0]};base64,{base64.b64encode(best[1]).decode('ascii')}"
+
+
+def shown_command(words: Sequence[str], folder: str | os.PathLike) -> str:
+    """The command line as typed, each absolute path in it (a word, or an option's value after '=')
+    shown relative to `folder` when the two share more than the root: no home folder on a page."""
+    def shown(word: str) -> str:
+        flag, eq, value = word.partition("=") if word.startswith("-") else ("", "", word)
+        if not os.path.isabs(value):
+            return word
+        try:
+            shared = os.path.commonpath([os.path.abspath(value), os.path.abspath(folder)])
+            relative = os.path.relpath(value, folder)
+        except ValueError:  # another drive
+            return word
+        return word if shared == os.path.dirname(shared) else flag + eq + relative
+
+    return shlex.join(shown(str(w)) for w in words)
 
 
 def _script_json(value) -> str:
@@ -121,7 +140,9 @@ class HtmlWriter(Writer):
         self.rows: list = []
         self.count = 0
         self.summary = ""
-        shown = settings.page or {"title": Path(name).stem}
+        shown = dict(settings.page or {"title": Path(name).stem})
+        if not isinstance(shown.get("command", ""), str):  # the words typed: shown from the page's folder
+            shown["command"] = shown_command(shown["command"], Path(name).absolute().parent)
         try:
             self.page = PageWriter(self.temps[0].fp, columns=settings.columns, fps=settings.fps,
                                    quality=settings.quality, **shown)

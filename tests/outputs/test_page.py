@@ -16,7 +16,7 @@ from PIL import Image
 
 from paintlr.io.tabular import load_example
 from paintlr.outputs import Outputs
-from paintlr.outputs.page import PageWriter, encode_frame, notebook_html, page_html
+from paintlr.outputs.page import PageWriter, encode_frame, notebook_html, page_html, shown_command
 from paintlr.runs.classification import Classification
 from paintlr.runs.line_fit import FitAnimation
 from paintlr.runs.painting import Painting
@@ -126,3 +126,14 @@ def test_a_page_needs_a_row_per_frame(tmp_path):
     with Outputs([tmp_path / "a.html"], columns=("cost",)) as out, pytest.raises(ValueError, match="row"):
         out.add(fading_in(2)[0])
     assert no_part_files(tmp_path)
+
+
+@pytest.mark.parametrize(("words", "shown"), [
+    (["paintlr", "learn", "/home/ann/pics/cat.png", "-o", "/home/ann/out/cat.html"],
+     "paintlr learn ../pics/cat.png -o cat.html"),
+    (["paintlr", "fit", "my data.csv", "--log=/home/ann/out/a b.csv", "-o", "/tmp/x.html"],
+     "paintlr fit 'my data.csv' '--log=a b.csv' -o /tmp/x.html"),
+    (["paintlr", "learn", "cat.png", "-o", "cat.html"], "paintlr learn cat.png -o cat.html"),
+])
+def test_the_command_is_shown_with_absolute_paths_from_the_pages_folder(words, shown):
+    assert shown_command(words, "/home/ann/out") == shown
