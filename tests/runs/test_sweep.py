@@ -31,8 +31,9 @@ def test_compose_lays_out_panels_with_captions():
                              frames=5)))
     image = compose(panels, scale=4)
     assert image.dtype == np.uint8 and image.shape[2] == 3
-    assert image.shape[1] == 2 * 6 * 4 + 4 and image.shape[0] > 8 * 4
-    caption = image[8 * 4:, : 6 * 4]
+    # 24-pixel tiles enlarged 5 times more to 120, each centred in a panel MIN_PANEL = 128 wide
+    assert image.shape[1] == 2 * 128 + 4 and image.shape[0] > 8 * 4 * 5
+    caption = image[8 * 4 * 5:, :128]
     assert (caption < 128).any()  # caption text is drawn
 
 
