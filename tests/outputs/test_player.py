@@ -240,6 +240,22 @@ def test_the_readout_shows_every_rates_values(page, tmp_path):
     assert page.console_errors == []
 
 
+def test_the_sweep_pages_legend_lies_outside_the_plot_and_names_every_run(page, tmp_path, photo):
+    out = tmp_path / "sweep.html"
+    run("sweep", str(photo), "--frames", "4", "-o", str(out))
+    page.goto(out.as_uri())
+    names = [c for c in page.evaluate("paintlr.run.columns") if c.startswith("cost (")]
+    assert len(names) == 3
+    entries = page.locator("#curve-legend > span")
+    assert entries.all_text_contents() == names
+    curve, legend = page.locator("#curve").bounding_box(), page.locator("#curve-legend").bounding_box()
+    assert legend["y"] >= curve["y"] + curve["height"]  # below the canvas: no curve can cross it
+    colours = entries.evaluate_all("es => es.map(e => getComputedStyle(e.firstElementChild).backgroundColor)")
+    assert len(set(colours)) == 3  # each swatch in its own curve's colour
+    page.screenshot(path=str(tmp_path / "sweep-page.png"), full_page=True)
+    assert page.console_errors == []
+
+
 def test_notebook_display_runs_in_its_iframe(page, tmp_path, photo):
     html = Painting(load_image(photo))._repr_html_()
     (tmp_path / "cell.html").write_text(f"<!doctype html><html><body>{html}</body></html>")

@@ -136,14 +136,13 @@
     g.fillText("epoch (log scale)", (margin.left + curve.width - margin.right) / 2, curve.height - 6);
     g.save(); g.translate(14, (curve.height - margin.bottom + margin.top) / 2); g.rotate(-Math.PI / 2);
     g.fillText("cost", 0, 0); g.restore();
-    plotted.forEach(([name, j], n) => {
+    plotted.forEach(([, j], n) => {
       g.strokeStyle = g.fillStyle = COLOURS[n % COLOURS.length];
       g.lineWidth = 1.6;
       g.beginPath();
       rows.forEach((r, i) => { if (isFinite(r[j])) g[i ? "lineTo" : "moveTo"](curveX(r[0]), curveY(r[j])); });
       g.stroke();
       rows.forEach((r) => { if (isFinite(r[j])) { g.beginPath(); g.arc(curveX(r[0]), curveY(r[j]), 2, 0, 7); g.fill(); } });
-      if (plotted.length > 1) { g.textAlign = "left"; g.fillText(name, margin.left + 8, margin.top + 12 + 13 * n); }
     });
     const x = curveX(epochs[current]);
     g.strokeStyle = "#1d1d1f";
@@ -153,6 +152,16 @@
     plotted.forEach(([, j]) => {
       const v = rows[current][j];
       if (isFinite(v)) { g.fillStyle = "#1d1d1f"; g.beginPath(); g.arc(x, curveY(v), 4.5, 0, 7); g.fill(); }
+    });
+  }
+  if (plotted.length > 1) {  // under the plot, where no curve can cover it
+    $("curve-legend").hidden = false;
+    plotted.forEach(([name], n) => {
+      const entry = document.createElement("span");
+      const swatch = document.createElement("i");
+      swatch.style.background = COLOURS[n % COLOURS.length];
+      entry.append(swatch, name);
+      $("curve-legend").appendChild(entry);
     });
   }
   curve.addEventListener("click", (e) => {
