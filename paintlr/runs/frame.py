@@ -12,7 +12,7 @@ import numpy as np
 from ..core.numerics import psnr
 from ..models.training import TrainResult
 from ..settings import MAX_FRAMES
-from .source import Playable, Rated
+from .source import Playable, Rated, image_words
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,10 @@ class FrameSource(Playable, Rated):
 
     max_cost: float
     truncated = False
+
+    def title(self) -> str:
+        """What the run is of, in words: "painting a 12 x 16 colour image"."""
+        return f"painting {image_words(self.shape)}"
 
     def _frames(self) -> Iterator[Frame]:
         raise NotImplementedError

@@ -263,6 +263,11 @@ def test_notebook_display_runs_in_its_iframe(page, tmp_path, photo):
     frame = page.frame_locator("iframe")
     frame.locator("#learning-rate").wait_for()
     assert frame.locator("#live").is_visible()
+    inner = page.frames[1]
+    page.wait_for_function("document.querySelector('iframe').clientHeight > 760")  # sized to its page
+    tall, shown = inner.evaluate("document.documentElement.scrollHeight"), page.evaluate(
+        "document.querySelector('iframe').clientHeight")
+    assert tall <= shown <= tall + 2  # nothing to scroll inside the frame: the sliders are in view
     assert page.console_errors == []
 
 
