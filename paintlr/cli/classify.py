@@ -61,7 +61,7 @@ def classify(data: str | None, example: str | None, x_columns: tuple[str, ...], 
     rows = table(data, example, x_columns, y_column, labels=True)
 
     from ..outputs import Outputs
-    from ..render.pictures import drawer
+    from ..render.pictures import classify_figure
     from ..runs.advice import unstable_rates
     from ..runs.classification import Classification
 
@@ -69,7 +69,7 @@ def classify(data: str | None, example: str | None, x_columns: tuple[str, ...], 
                          learning_rate=learning_rate, max_cost=max_cost, max_epochs=max_epochs, frames=frames)
     report.warn(unstable_rates([run]))
     bar = report.progress(len(run.epochs), quiet, unit="frame")
-    draw = drawer(run)
+    draw = classify_figure(run, predicted=at).draw
     reference = draw(run.every_colour())
 
     def add(tick):

@@ -52,11 +52,9 @@ def progress(total: int | None, quiet: bool, unit: str = "epoch", desc: str | No
 
 
 def page(title: str, live: dict | None = None) -> dict:
-    """What a player page shows besides the frames: a title, the command line, a closed form."""
-    import shlex
-
+    """What a player page shows besides the frames: a title, the command line's words, a closed form."""
     words = getattr(click.get_current_context().find_root().command, "command_line", ["paintlr"])
-    return {"title": title, "command": shlex.join(words), "live": live}
+    return {"title": title, "command": list(words), "live": live}
 
 
 def record(items: Iterable, add: Callable, bar=None) -> tuple[object, KeyboardInterrupt | None]:

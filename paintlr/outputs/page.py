@@ -11,10 +11,13 @@ they come, so memory does not grow with their number, and `HtmlWriter` makes it 
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
 import json
 import math
+import os
+import shlex
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
@@ -49,6 +52,23 @@ def encode_frame(frame: np.ndarray, quality: int | str = QUALITY) -> str:
         if best is None or buf.tell() < len(best[1]):
             best = (fmt.lower(), buf.getvalue())
     return f"data:image/{best[0]};base64,{base64.b64encode(best[1]).decode('ascii')}"
+
+
+def shown_command(words: Sequence[str], folder: str | os.PathLike) -> str:
+    """The command line as typed, each absolute path in it (a word, or an option's value after '=')
+    shown relative to `folder` when the two share more than the root: no home folder on a page."""
+    def shown(word: str) -> str:
+        flag, eq, value = word.partition("=") if word.startswith("-") else ("", "", word)
+        if not os.path.isabs(value):
+            return word
+        try:
+            shared = os.path.commonpath([os.path.abspath(value), os.path.abspath(folder)])
+            relative = os.path.relpath(value, folder)
+        except ValueError:  # another drive
+            return word
+        return word if shared == os.path.dirname(shared) else flag + eq + relative
+
+    return shlex.join(shown(str(w)) for w in words)
 
 
 def _script_json(value) -> str:
@@ -127,7 +147,9 @@ class HtmlWriter(Writer):
         self.rows: list = []
         self.count = 0
         self.summary = ""
-        shown = settings.page or {"title": Path(name).stem}
+        shown = dict(settings.page or {"title": Path(name).stem})
+        if not isinstance(shown.get("command", ""), str):  # the words typed: shown from the page's folder
+            shown["command"] = shown_command(shown["command"], Path(name).absolute().parent)
         try:
             self.page = PageWriter(self.temps[0].fp, columns=settings.columns, fps=settings.fps,
                                    quality=settings.quality, **shown)
@@ -189,8 +211,8 @@ def notebook_html(pictures: Sequence[tuple[np.ndarray, Sequence[float]]], *, bud
                     (f"{keep} of the {len(pictures)} frames" if keep < len(pictures) else "") +
                     ". Write the page with paintlr's -o run.html for all of them.")
         page = page_html(((_shrunk(f, shrink), row) for f, row in chosen), note=note, **options)
-        wrapped = (f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width: 100%; height: 760px; '
-                   'border: 0;" sandbox="allow-scripts"></iframe>')
+        head, tail = page.rsplit("</body>", 1)
+        wrapped = _framed(head + TELL_HEIGHT + "</body>" + tail)
         if len(wrapped.encode()) <= budget or keep <= 2:
             return wrapped
         ratio = budget / len(wrapped.encode())
@@ -198,6 +220,23 @@ def notebook_html(pictures: Sequence[tuple[np.ndarray, Sequence[float]]], *, bud
             shrink = max(0.25, shrink * math.sqrt(ratio) * 0.95)
         else:
             keep = max(2, int(keep * ratio * 0.95))
+
+
+# In the notebook's frame, the page tells the notebook its height (a sandboxed frame's document is
+# not the notebook's to read), and the script beside the frame sizes it: no scrolling inside.
+TELL_HEIGHT = ("<script>(() => { const tell = () => parent.postMessage({ paintlrHeight: "
+               "document.documentElement.scrollHeight }, '*'); addEventListener('load', tell); "
+               "new ResizeObserver(tell).observe(document.body); })();</script>")
+
+
+def _framed(page: str) -> str:
+    """`page` in a sandboxed iframe, with the script that sets the frame's height to the page's."""
+    name = "paintlr-" + hashlib.sha1(page.encode(errors="backslashreplace")).hexdigest()[:12]
+    return (f'<iframe id="{name}" srcdoc="{html.escape(page, quote=True)}" '
+            f'style="width: 100%; height: 760px; border: 0;" sandbox="allow-scripts"></iframe>'
+            f'<script>(() => {{ const frame = document.getElementById("{name}"); addEventListener("message", '
+            f'(e) => {{ if (frame && e.source === frame.contentWindow && e.data && e.data.paintlrHeight > 0) '
+            f'frame.style.height = Math.ceil(e.data.paintlrHeight) + "px"; }}); }})();</script>')
 
 
 def _thinned(items: list, keep: int) -> list:
@@ -224,5 +263,5 @@ def notebook_player(source) -> str:
     live = source.live()  # before the run, as the command line takes it
     draw = drawer(source)
     pictures = [(draw(item), source.log_row(item)) for item in source]
-    return notebook_html(pictures, title=f"paintlr: {type(source).__name__}", columns=source.log_columns(),
+    return notebook_html(pictures, title=f"paintlr: {source.title()}", columns=source.log_columns(),
                          fps=FPS, live=live)

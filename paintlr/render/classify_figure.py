@@ -17,6 +17,7 @@ from .cost_curve import cost_axes, cost_limits, update_cost
 
 CLASS_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                  "#bcbd22", "#17becf")
+PREDICTED = "#ffd700"  # the --predict point: a gold star over any shading
 
 
 class ClassifyFigure:
@@ -30,7 +31,7 @@ class ClassifyFigure:
 
     def __init__(self, x: np.ndarray, labels: np.ndarray, *, classes: np.ndarray, x_names: list[str],
                  grid: tuple[np.ndarray, np.ndarray], epochs: int, cost_range: tuple[float, float],
-                 size: tuple[int, int] = FIT_SIZE) -> None:
+                 size: tuple[int, int] = FIT_SIZE, predicted: tuple[float, float] | None = None) -> None:
         from matplotlib.colors import to_rgb
 
         x = np.asarray(x, dtype=np.float64)
@@ -51,8 +52,8 @@ class ClassifyFigure:
         ax, cost_ax, info_ax = (fig.add_subplot(sub[where]) for where in ((slice(None), 0), (0, 1), (1, 1)))
         self._ax = ax
         extent = _extent(self.xs, self.ys)
-        ax.set_xlim(*extent[:2])
-        ax.set_ylim(*extent[2:])
+        ax.set_xlim(*_reach(extent[:2], predicted and predicted[0]))
+        ax.set_ylim(*_reach(extent[2:], predicted and predicted[1]))
         ax.set_autoscale_on(False)
         ax.set_xlabel(x_names[0], fontsize=TEXT)
         ax.set_ylabel(x_names[1], fontsize=TEXT)
@@ -64,15 +65,19 @@ class ClassifyFigure:
             index[labels == c] = i
         faces = np.where(index[:, None] >= 0, colours[np.maximum(index, 0)], 0.5)
         self._points = ax.scatter(x[:, 0], x[:, 1], s=30, c=faces, edgecolors=BLACK, linewidths=0.6, zorder=3)
+        self._marks = [self._points]
+        if predicted is not None:
+            self._marks.append(ax.scatter([predicted[0]], [predicted[1]], s=260, marker="*", c=PREDICTED,
+                                          edgecolors=BLACK, linewidths=1.0, zorder=4))
         self._title = moving_title(ax, "epoch 0 · cost 0 · accuracy 0 %")
         self._cost_line, self._cost_marker = cost_axes(cost_ax, max(int(epochs), 1), self._costs)
         cost_ax.set_ylabel("cost (cross-entropy)", fontsize=TEXT)
         info_ax.set_axis_off()
-        _legend(info_ax, self.classes, colours)
+        _legend(info_ax, self.classes, colours, predicted is not None)
         self._accuracy = info_ax.text(0.5, 0.02, "training accuracy\n0 %", ha="center", va="bottom",
                                       fontsize=14, transform=info_ax.transAxes)
         self._contours: list = []
-        self._canvas.freeze([self._image, self._points, *ax.spines.values(), self._title, self._cost_line,
+        self._canvas.freeze([self._image, *self._marks, *ax.spines.values(), self._title, self._cost_line,
                              self._cost_marker, self._accuracy])
 
     @property
@@ -111,7 +116,7 @@ class ClassifyFigure:
         self._title.set_color(status_colour(state.status))
         self._accuracy.set_text(f"training accuracy\n{accuracy}")
         update_cost(self._cost_line, self._cost_marker, state, self._costs, diverged)
-        return self._canvas.render([self._image, *self._contours, self._points, *self._ax.spines.values(),
+        return self._canvas.render([self._image, *self._contours, *self._marks, *self._ax.spines.values(),
                                     self._title, self._cost_line, self._cost_marker, self._accuracy])
 
     def _boundary(self, p: np.ndarray, colour) -> None:
@@ -134,6 +139,15 @@ def _extent(xs: np.ndarray, ys: np.ndarray) -> tuple[float, float, float, float]
     return (xs[0] - dx, xs[-1] + dx, ys[0] - dy, ys[-1] + dy)
 
 
+def _reach(limits: tuple[float, float], value: float | None) -> tuple[float, float]:
+    """An axis's limits widened, with a twentieth of their span to spare, to show `value`."""
+    low, high = limits
+    if value is None or low <= value <= high:
+        return low, high
+    spare = (max(high, value) - min(low, value)) / 20
+    return min(low, value - spare), max(high, value + spare)
+
+
 def _shades(colours: np.ndarray) -> np.ndarray:
     """The background's palette as RGBA bytes, drawn without interpolation: a quarter of the time of
     a colormapped float image. Two classes: 256 shades from the first class's colour through white
@@ -146,8 +160,8 @@ def _shades(colours: np.ndarray) -> np.ndarray:
     return np.concatenate([np.round(255 * shades), np.full((len(shades), 1), 255)], axis=1).astype(np.uint8)
 
 
-def _legend(ax, classes: np.ndarray, colours: np.ndarray) -> None:
-    """The classes' colours and what the boundary lines mean, at the top of `ax`."""
+def _legend(ax, classes: np.ndarray, colours: np.ndarray, predicted: bool = False) -> None:
+    """The classes' colours, what the boundary lines mean and the predicted point's star, atop `ax`."""
     from matplotlib.lines import Line2D
 
     handles = [Line2D([], [], ls="", marker="o", ms=7, mfc=c, mec=BLACK, mew=0.6) for c in colours]
@@ -158,5 +172,8 @@ def _legend(ax, classes: np.ndarray, colours: np.ndarray) -> None:
     else:
         handles.append(Line2D([], [], color=GREY, lw=2))
         names.append("each class's P = 0.5 (one vs rest)")
+    if predicted:
+        handles.append(Line2D([], [], ls="", marker="*", ms=13, mfc=PREDICTED, mec=BLACK, mew=1.0))
+        names.append("predicted")
     ax.legend(handles, names, loc="upper center", fontsize=SMALL, frameon=False,
               ncol=1 if len(classes) <= 4 else 2, title="class", title_fontsize=SMALL)

@@ -262,6 +262,9 @@ class FitFigure:
             column["model"].set_offsets(np.column_stack([self.y[keep], pred[keep]]))
         column["title"].set_text(self._heading(state))
         column["title"].set_color(status_colour(state.status))
+        whole = self._canvas.figure.bbox
+        i, n = self._columns.index(column), len(self._columns)
+        _keep_within(column["title"], (whole.x0 + i * whole.width / n, whole.x0 + (i + 1) * whole.width / n))
         update_cost(column["cost_line"], column["cost_marker"], state, self._costs, diverged)
         if column["surface"] is not None:
             path = None if state.path is None else np.asarray(state.path, dtype=np.float64).reshape(-1, 2)
@@ -321,6 +324,22 @@ class FitFigure:
         return f"θ ({shown})" if theta.size <= 4 else f"θ ({shown}, … {theta.size} in all)"
 
 
+
+
+def _keep_within(title, span: tuple[float, float], pad: float = 3.0) -> None:
+    """Shrink a column's title to the column's width `span` (pixels, left and right) if wider, and
+    slide it sideways to lie within it: no title is cut at the figure's edge or runs into the next."""
+    figure = title.get_figure()
+    renderer = figure.canvas.get_renderer()
+    title.set_fontsize(TEXT)
+    title.xyann = (0, title.xyann[1])
+    room = span[1] - span[0] - 2 * pad
+    box = title.get_window_extent(renderer)
+    if box.width > room:
+        title.set_fontsize(0.98 * TEXT * room / box.width)
+        box = title.get_window_extent(renderer)
+    shift = min(0.0, span[1] - pad - box.x1) or max(0.0, span[0] + pad - box.x0)
+    title.xyann = (shift * 72 / figure.dpi, title.xyann[1])
 
 
 def _span(lo: float, hi: float) -> tuple[float, float]:

@@ -62,8 +62,8 @@ def fit_figure(run: FitAnimation) -> FitFigure:
                      cost_range=(run.optimal_cost, start), surface=run.path_box())
 
 
-def classify_figure(run: Classification) -> ClassifyFigure:
+def classify_figure(run: Classification, predicted: tuple[float, float] | None = None) -> ClassifyFigure:
     """The figure every frame of a classification is drawn on: the points, the grid, the whole
-    run's epoch axis."""
+    run's epoch axis, and the point asked about, if any."""
     return ClassifyFigure(run.x, run.labels, classes=run.classes, x_names=run.x_names, grid=run.grid,
-                          epochs=max(run.epochs[-1], 1), cost_range=(1e-3, 1.0))
+                          epochs=max(run.epochs[-1], 1), cost_range=(1e-3, 1.0), predicted=predicted)

@@ -168,6 +168,10 @@ class Classification(Playable, Rated):
         p = self.model.score(features, normalize=True)[0]
         return np.array([1.0 - p, p]) if np.ndim(p) == 0 else p
 
+    def title(self) -> str:
+        """What the run is of, in words: "classifying by exam1 and exam2"."""
+        return "classifying by " + " and ".join(self.x_names)
+
     def log_columns(self) -> list[str]:
         return ["cost", "accuracy", "status"]
 

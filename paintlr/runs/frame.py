@@ -12,7 +12,7 @@ import numpy as np
 from ..core.numerics import psnr
 from ..models.training import TrainResult
 from ..settings import CONVERGED, MAX_FRAMES, RUNNING, STATUS_WORDS, STOPPED
-from .source import Playable, Rated
+from .source import Playable, Rated, image_words
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,10 @@ class FrameSource(Playable, Rated):
         if not self.trains or self.epochs_trained <= epoch:
             return last
         return f"{self.epochs_trained:,} epochs trained when interrupted; last frame after {last}"
+
+    def title(self) -> str:
+        """What the run is of, in words: "painting a 12 x 16 colour image"."""
+        return f"painting {image_words(self.shape)}"
 
     def _frames(self) -> Iterator[Frame]:
         raise NotImplementedError

@@ -182,6 +182,10 @@ class FitAnimation(Playable):
     def unstable(self) -> list[bool]:
         return [r.unstable for r in self.runs]
 
+    def title(self) -> str:
+        """What the fit is of, in words: "fitting y against x"."""
+        return f"fitting {self.y_name} against {', '.join(self.x_names)}"
+
     def live(self) -> dict | None:
         """For a line (intercept and slope) in one x: the data, the 2 x 2 Gram matrix GD sees and
         the first run's settings, from which the player computes the line at any rate and epoch."""

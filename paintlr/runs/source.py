@@ -22,12 +22,21 @@ class Playable:
         """What the player needs to compute any frame itself, or None."""
         return None
 
+    def title(self) -> str:
+        """What the run is of, in words, for the player's title: its data, not its class."""
+        return type(self).__name__
+
     def _repr_html_(self) -> str:
         """The player for a notebook: runs the source and embeds its frames (within 10 MB). The one
         place a run reaches the outputs, lazily (tests/test_layering.py allows exactly this)."""
         from ..outputs import notebook_player
 
         return notebook_player(self)
+
+
+def image_words(shape: tuple[int, ...]) -> str:
+    """An image of `shape` (h, w, channels) in words: "a 12 x 16 colour image"."""
+    return f"a {shape[0]} x {shape[1]} {'grey' if len(shape) > 2 and shape[2] == 1 else 'colour'} image"
 
 
 class Rated:

@@ -31,7 +31,7 @@ from .clock import blown_up, epoch_budget, geometric_frames, one_side, shared_en
 from .forecast import epochs_to_threshold
 from .frame import Frame, FrameSource
 from .painting import Painting
-from .source import Playable
+from .source import Playable, image_words
 
 ONE_HOT_RATES = (0.05, 0.5, 2.5)  # slow, good and diverging on the one-hot design
 
@@ -129,6 +129,10 @@ class Sweep(Playable):
         ends = [epochs_to_threshold(p)[0] for _, p in self.runs]
         # the clock's end: where the slowest converging run gets there (an estimate may fall short)
         self.end_epoch = min(shared_end(ends, self.max_epochs), self.max_epochs)
+
+    def title(self) -> str:
+        """What the sweep is of, in words: "3 runs side by side on a 12 x 16 colour image"."""
+        return f"{len(self.runs)} runs side by side on {image_words(self.runs[0][1].shape)}"
 
     def log_columns(self) -> list[str]:
         """Each run's cost, by its label."""

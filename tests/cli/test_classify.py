@@ -12,6 +12,8 @@ from conftest import (
 )
 from sklearn.datasets import load_diabetes
 
+from paintlr.render.classify_figure import PREDICTED
+
 TABLE_USAGE_ERRORS = [  # (args of fit, or of classify with --predict; exit code; what the error says)
     ([], 2, ("give a DATA file or --example NAME",)),
     (["photo.png", "--example", "points"], 2, ("give a DATA file or --example NAME", "one of the two")),
@@ -43,6 +45,18 @@ def test_classify_cut_by_max_epochs_says_it_stopped_at_the_epoch_limit(workdir):
     assert "stopped at the epoch limit (20 epochs)" in (workdir / "a.html").read_text()
     last = read_frames(workdir / "a.gif")[-1]
     assert ((last[..., 1] > 100) & (last[..., 0] < 60) & (last[..., 2] < 90)).sum() < 20  # title not green
+
+
+def test_classify_marks_the_predicted_point_on_its_frames(workdir):
+    result = invoke("classify", "--example", "admissions", "--predict", "45,85", "--frames", "2",
+                    "-o", "a.png")
+    assert result.exit_code == 0, result.output
+    plain = invoke("classify", "--example", "admissions", "--frames", "2", "-o", "b.png")
+    assert plain.exit_code == 0, plain.output
+    gold = np.array([int(PREDICTED[i:i + 2], 16) for i in (1, 3, 5)])
+    marked, unmarked = ((np.abs(read_frames(workdir / name)[-1].astype(int) - gold).max(axis=-1) <= 40).sum()
+                        for name in ("a.png", "b.png"))
+    assert marked > unmarked + 20
 
 
 def test_classify_iris_paints_three_classes(workdir):

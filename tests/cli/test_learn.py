@@ -828,3 +828,16 @@ def test_an_unstable_rate_is_warned_of_once_after_the_run(workdir):
     assert result.exit_code == 0, result.output
     assert result.stderr.count("is at or above the largest stable rate") == 1
     assert "for gd; the cost grows without bound" in result.stderr
+
+
+def test_the_page_shows_the_command_relative_to_its_own_folder(workdir):
+    """Absolute paths typed (or expanded by the shell from ~) are shown from the page's folder: the
+    page names no home folder, and the command runs as shown from where the page is."""
+    (workdir / "out").mkdir()
+    photo, page = workdir / "photo.png", workdir / "out" / "run.html"
+    log = workdir / "out" / "run.csv"
+    result = invoke("learn", str(photo), "--frames", "3", "-o", str(page), f"--log={log}")
+    assert result.exit_code == 0, result.output
+    text = re.search(r'"command":"([^"]*)"', page.read_text())[1]
+    assert text == "paintlr learn ../photo.png --frames 3 -o run.html --log=run.csv"
+    assert str(workdir) not in page.read_text()

@@ -11,6 +11,8 @@ from conftest import (
 )
 from PIL import Image
 
+from paintlr.render.panels import MIN_PANEL
+
 
 def test_sweep_writes_labelled_panels(workdir):
     result = invoke("sweep", "photo.png", "--learning-rate", "0.05", "--learning-rate", "1",
@@ -19,7 +21,7 @@ def test_sweep_writes_labelled_panels(workdir):
     assert "gd lr 2.5: diverged" in result.stdout and "gd lr 1: converged" in result.stdout
     frames = read_frames(workdir / "sweep.gif")
     assert 2 <= len(frames) <= 12
-    assert frames[0].shape[1] == 3 * 16 + 2 * 4  # three panels and two gaps
+    assert frames[0].shape[1] == 3 * MIN_PANEL + 2 * 4  # 16 px tiles enlarged 8 times, two gaps
     right = frames[-1][:12, -16:].reshape(-1, 3).astype(int)
     assert (np.abs(right - [200, 30, 30]).max(axis=1) < 40).mean() > 0.9  # the diverged panel is red
     bad = invoke("sweep", "photo.png", "-o", "sweep.png")
@@ -32,7 +34,7 @@ def test_sweep_compares_designs(workdir):
                     "--n-features", "32", "-o", "designs.gif", "--frames", "10")
     assert result.exit_code == 0, result.output
     assert "onehot: converged" in result.stdout and "cosine: converged" in result.stdout
-    assert read_frames(workdir / "designs.gif")[0].shape[1] == 2 * 16 + 4
+    assert read_frames(workdir / "designs.gif")[0].shape[1] == 2 * MIN_PANEL + 4
 
 
 def test_sweep_runs_on_past_a_short_estimate(workdir):

@@ -16,7 +16,7 @@ from PIL import Image
 
 from paintlr.io.tabular import load_example
 from paintlr.outputs import Outputs
-from paintlr.outputs.page import PageWriter, encode_frame, notebook_html, page_html
+from paintlr.outputs.page import PageWriter, encode_frame, notebook_html, page_html, shown_command
 from paintlr.runs.classification import Classification
 from paintlr.runs.line_fit import FitAnimation
 from paintlr.runs.painting import Painting
@@ -72,7 +72,7 @@ def test_the_notebook_display_shrinks_what_it_embeds_to_the_budget_and_says_so()
     small = notebook_html(pictures, title="t", columns=["cost"], fps=20, budget=budget)
     assert len(small.encode()) <= budget
     assert "Shrunk to fit" in html.unescape(small)
-    assert small.startswith("<iframe srcdoc=")
+    assert small.startswith('<iframe id="paintlr-')
 
 
 def frames_in(display: str) -> int:
@@ -85,19 +85,27 @@ def test_a_painting_displays_itself_with_its_closed_form(photo):
     assert len(display.encode()) < 10_000_000
     assert '"kind":"onehot"' in html.unescape(display)
     assert frames_in(display) == len(painting.frame_epochs) + 1
+    assert "<title>paintlr: painting a 12 x 16 colour image</title>" in html.unescape(display)
+
+
+def title_of(display: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html.unescape(display))[1]
 
 
 def test_a_fit_a_classification_and_a_sweep_display_themselves(photo):
     points = load_example("points")
     fit = FitAnimation(points.x, points.y, x_names=points.x_names, frames=5)
     assert '"kind":"line"' in html.unescape(fit._repr_html_())
+    assert title_of(fit._repr_html_()) == "paintlr: fitting y against x"
     admissions = load_example("admissions", labels=True)
     run = Classification(admissions.x, admissions.y, x_names=admissions.x_names, frames=4, max_epochs=200)
     assert frames_in(run._repr_html_()) == len(run.epochs)
+    assert title_of(run._repr_html_()) == "paintlr: classifying by exam1 and exam2"
     target = np.asarray(Image.open(photo), dtype=np.float64) / 255
     runs, _ = sweep_runs(target.shape)
     display = Sweep(target, runs, frames=4)._repr_html_()
     assert '"live":null' in html.unescape(display) and frames_in(display) >= 2
+    assert title_of(display) == f"paintlr: {len(runs)} runs side by side on a 12 x 16 colour image"
 
 
 # --- the page as an output among the others ---------------------------------------------
@@ -126,3 +134,14 @@ def test_a_page_needs_a_row_per_frame(tmp_path):
     with Outputs([tmp_path / "a.html"], columns=("cost",)) as out, pytest.raises(ValueError, match="row"):
         out.add(fading_in(2)[0])
     assert no_part_files(tmp_path)
+
+
+@pytest.mark.parametrize(("words", "shown"), [
+    (["paintlr", "learn", "/home/ann/pics/cat.png", "-o", "/home/ann/out/cat.html"],
+     "paintlr learn ../pics/cat.png -o cat.html"),
+    (["paintlr", "fit", "my data.csv", "--log=/home/ann/out/a b.csv", "-o", "/tmp/x.html"],
+     "paintlr fit 'my data.csv' '--log=a b.csv' -o /tmp/x.html"),
+    (["paintlr", "learn", "cat.png", "-o", "cat.html"], "paintlr learn cat.png -o cat.html"),
+])
+def test_the_command_is_shown_with_absolute_paths_from_the_pages_folder(words, shown):
+    assert shown_command(words, "/home/ann/out") == shown

@@ -68,10 +68,12 @@ def chelsea_page(tmp_path, page):
 
 def test_the_learn_page_loads_offline_with_no_error_and_plays(chelsea_page):
     page, _ = chelsea_page
-    assert page.evaluate("paintlr.current") == 0
+    count = page.evaluate("paintlr.run.rows.length")
+    assert page.evaluate("paintlr.current") == count - 1  # opens on the final frame, and says so
+    assert "showing the final frame" in page.text_content("#subtitle")
     first = page.get_attribute("#frame", "src")
-    page.keyboard.press("Space")  # play
-    page.wait_for_function("paintlr.current >= 3")
+    page.keyboard.press("Space")  # plays from the start
+    page.wait_for_function("paintlr.current >= 3 && paintlr.current < " + str(count - 1))
     assert page.get_attribute("#frame", "src") != first
     page.keyboard.press("Space")  # pause
     held = page.evaluate("paintlr.current")
@@ -229,6 +231,35 @@ def test_classify_and_sweep_pages_play_their_frames(page, tmp_path, photo, comma
     assert page.network_requests == []
 
 
+def test_the_readout_shows_every_rates_values(page, tmp_path):
+    out = tmp_path / "p.html"
+    rates = ["0.01", "0.05", "0.1", "0.2"]
+    run("fit", "--example", "points", "--frames", "3", *[f"--learning-rate={r}" for r in rates],
+        "-o", str(out))
+    page.goto(out.as_uri())
+    readout = page.text_content("#readout")
+    for rate in rates:
+        for name in ("cost", "intercept", "x"):
+            assert f"{name} (lr {rate})" in readout, (name, rate, readout)
+    assert page.console_errors == []
+
+
+def test_the_sweep_pages_legend_lies_outside_the_plot_and_names_every_run(page, tmp_path, photo):
+    out = tmp_path / "sweep.html"
+    run("sweep", str(photo), "--frames", "4", "-o", str(out))
+    page.goto(out.as_uri())
+    names = [c for c in page.evaluate("paintlr.run.columns") if c.startswith("cost (")]
+    assert len(names) == 3
+    entries = page.locator("#curve-legend > span")
+    assert entries.all_text_contents() == names
+    curve, legend = page.locator("#curve").bounding_box(), page.locator("#curve-legend").bounding_box()
+    assert legend["y"] >= curve["y"] + curve["height"]  # below the canvas: no curve can cross it
+    colours = entries.evaluate_all("es => es.map(e => getComputedStyle(e.firstElementChild).backgroundColor)")
+    assert len(set(colours)) == 3  # each swatch in its own curve's colour
+    page.screenshot(path=str(tmp_path / "sweep-page.png"), full_page=True)
+    assert page.console_errors == []
+
+
 def test_notebook_display_runs_in_its_iframe(page, tmp_path, photo):
     html = Painting(load_image(photo))._repr_html_()
     (tmp_path / "cell.html").write_text(f"<!doctype html><html><body>{html}</body></html>")
@@ -236,6 +267,11 @@ def test_notebook_display_runs_in_its_iframe(page, tmp_path, photo):
     frame = page.frame_locator("iframe")
     frame.locator("#learning-rate").wait_for()
     assert frame.locator("#live").is_visible()
+    inner = page.frames[1]
+    page.wait_for_function("document.querySelector('iframe').clientHeight > 760")  # sized to its page
+    tall, shown = inner.evaluate("document.documentElement.scrollHeight"), page.evaluate(
+        "document.querySelector('iframe').clientHeight")
+    assert tall <= shown <= tall + 2  # nothing to scroll inside the frame: the sliders are in view
     assert page.console_errors == []
 
 

@@ -6,9 +6,9 @@ import warnings
 
 import numpy as np
 import pytest
-from figure_pixels import axes_named, frame_ok, red, region
+from figure_pixels import axes_named, frame_ok, near, red, region
 
-from paintlr.render.classify_figure import ClassifyFigure
+from paintlr.render.classify_figure import PREDICTED, ClassifyFigure
 from paintlr.runs.classification import ClassifyState
 
 
@@ -97,3 +97,17 @@ def test_classify_three_string_classes_one_vs_rest():
                        .reshape(-1, 3).mean(axis=0))
     blue, orange, green = colours  # (r, g, b) of each band
     assert blue[2] > blue[0] + 20 and orange[0] > orange[2] + 20 and green[1] > max(green[0], green[2]) + 15
+
+
+def test_a_predicted_point_is_marked_and_named_in_the_legend():
+    x, admitted, grid = exam_scores()
+    figure = ClassifyFigure(x, admitted, classes=np.array([0, 1]), x_names=["exam 1", "exam 2"], grid=grid,
+                            epochs=1000, cost_range=(1e-3, 1.0), predicted=(45.0, 85.0))
+    names = [t.get_text() for a in figure.figure.axes if a.get_legend() for t in a.get_legend().get_texts()]
+    assert "predicted" in names
+    frame = figure.draw(classify_state(logistic_scores(grid, [-10.0, 0.1, 0.1])))
+    ax = axes_named(figure, "exam 1")
+    col, row = ax.transData.transform((45.0, 85.0))
+    row, col = round(figure.figure.bbox.height - row), round(col)
+    around = frame[row - 4:row + 5, col - 4:col + 5]
+    assert near(around, PREDICTED).sum() >= 20  # the marker is drawn over the shading, every frame

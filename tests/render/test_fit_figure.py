@@ -229,3 +229,21 @@ def test_the_cost_marker_sits_at_the_epoch_and_cost_of_the_state(single):
         column, row = ax.transData.transform((epoch, cost))
         assert 20 < rows.size < 200  # one dot: a history of one point draws no line
         assert abs(cols.mean() + left - column) <= 2 and abs(rows.mean() + top - (h - row)) <= 2
+
+
+@pytest.mark.parametrize("count", [2, 3, 4, 5])
+def test_every_columns_title_lies_inside_the_figure_and_overlaps_no_other(count):
+    """The widest titles a run draws (diverged at a late epoch, running with long parameters) stay
+    within the figure, measured by matplotlib's own text extents."""
+    labels = [f"lr {r}" for r in (0.01, 0.05, 0.1, 0.2, 0.15)[:count]]
+    figure = fit_figure(labels=labels)
+    renderer = figure.figure.canvas.get_renderer()
+    whole = figure.figure.bbox
+    for states in ([fit_state([-123.456, 0.000123], label, epoch=1_234_567) for label in labels],
+                   [fit_state(BEST, label, epoch=1_234_567, status="diverged") for label in labels]):
+        figure.draw(states)
+        titles = [c["title"].get_window_extent(renderer) for c in figure._columns]
+        for box in titles:
+            assert whole.x0 <= box.x0 and box.x1 <= whole.x1 and whole.y0 <= box.y0 and box.y1 <= whole.y1
+        for a, b in itertools.combinations(titles, 2):
+            assert not a.overlaps(b), (a, b)

@@ -45,7 +45,7 @@
 
   const image = $("frame");
   const scrubber = $("scrubber");
-  const shown = columns.map((c, i) => [c, i + 1]).filter(([c]) => !/^cost_|^excess_cost$/.test(c)).slice(0, 8);
+  const shown = columns.map((c, i) => [c, i + 1]).filter(([c]) => !/^cost_|^excess_cost$/.test(c));
   let current = 0;
   let timer = null;
   frames.forEach((src) => { new Image().src = src; });  // decoded once, so scrubbing is instant
@@ -142,14 +142,13 @@
     g.fillText("epoch (log scale)", (margin.left + curve.width - margin.right) / 2, curve.height - 6);
     g.save(); g.translate(14, (curve.height - margin.bottom + margin.top) / 2); g.rotate(-Math.PI / 2);
     g.fillText("cost", 0, 0); g.restore();
-    plotted.forEach(([name, j], n) => {
+    plotted.forEach(([, j], n) => {
       g.strokeStyle = g.fillStyle = COLOURS[n % COLOURS.length];
       g.lineWidth = 1.6;
       g.beginPath();
       rows.forEach((r, i) => { if (isFinite(r[j])) g[i ? "lineTo" : "moveTo"](curveX(r[0]), curveY(r[j])); });
       g.stroke();
       rows.forEach((r) => { if (isFinite(r[j])) { g.beginPath(); g.arc(curveX(r[0]), curveY(r[j]), 2, 0, 7); g.fill(); } });
-      if (plotted.length > 1) { g.textAlign = "left"; g.fillText(name, margin.left + 8, margin.top + 12 + 13 * n); }
     });
     const x = curveX(epochs[current]);
     g.strokeStyle = "#1d1d1f";
@@ -159,6 +158,16 @@
     plotted.forEach(([, j]) => {
       const v = rows[current][j];
       if (isFinite(v)) { g.fillStyle = "#1d1d1f"; g.beginPath(); g.arc(x, curveY(v), 4.5, 0, 7); g.fill(); }
+    });
+  }
+  if (plotted.length > 1) {  // under the plot, where no curve can cover it
+    $("curve-legend").hidden = false;
+    plotted.forEach(([name], n) => {
+      const entry = document.createElement("span");
+      const swatch = document.createElement("i");
+      swatch.style.background = COLOURS[n % COLOURS.length];
+      entry.append(swatch, name);
+      $("curve-legend").appendChild(entry);
     });
   }
   curve.addEventListener("click", (e) => {
@@ -447,10 +456,11 @@
   document.title = run.title;
   $("title").textContent = run.title;
   $("subtitle").textContent = frames.length + " frames, epochs 0 to " + whole(epochs[epochs.length - 1] || 0) +
+    "; showing the final frame (space plays from the start)" +
     (live ? "; below, the closed form at any learning rate and epoch" : "");
   $("command").textContent = run.command || "(made in Python)";
   $("summary").textContent = run.summary || "";
   if (run.note) { $("note").hidden = false; $("note").textContent = run.note; }
   window.paintlr = { run, frameAt, fitAt, show, play, get current() { return current; } };
-  if (frames.length) show(0);
+  if (frames.length) show(frames.length - 1);
 })();
