@@ -326,6 +326,7 @@ def test_playback_shows_each_frame_for_its_own_time_and_never_strobes(page, tmp_
     (tmp_path / "a.html").write_text(page_html([(f, (i, 1.0)) for i, f in enumerate(frames)], title="strobe",
                                                columns=["cost"], fps=20))
     page.goto((tmp_path / "a.html").as_uri())
+    page.evaluate("paintlr.show(0)")  # the page opens on the final frame; play from the first
     page.evaluate("""() => { window.shownAt = [performance.now()];
         new MutationObserver(() => window.shownAt.push(performance.now()))
             .observe(document.getElementById('frame'), {attributes: true, attributeFilter: ['src']});
