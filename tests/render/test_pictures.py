@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from paintlr.core.pixels import to_uint8
-from paintlr.render.panels import composed_size
+from paintlr.render.panels import compose, composed_size
 from paintlr.render.pictures import drawer
 from paintlr.runs.classification import Classification
 from paintlr.runs.line_fit import FitAnimation
@@ -39,12 +39,16 @@ def test_a_paintings_drawer_gives_its_frames_image_as_uint8(run):
 
 
 def test_a_sweeps_drawer_composes_its_panels_at_the_sweeps_scale():
-    sweep = Sweep(TARGET, [("a", {"learning_rate": 0.5}), ("b", {"learning_rate": 1.0})], frames=3, scale=2)
+    """Panels wide enough (70 px, twice: past the least panel width) that the scale shows."""
+    target = np.random.default_rng(3).random((6, 70, 3))
+    sweep = Sweep(target, [("a", {"learning_rate": 0.5}), ("b", {"learning_rate": 1.0})], frames=3, scale=2)
     panels = next(iter(sweep))
     picture = drawer(sweep)(panels)
-    w, h = composed_size(2, 4, 5, 2)
+    w, h = composed_size(2, 6, 70, 2)
     rgb_uint8(picture, (h, w))
-    np.testing.assert_array_equal(picture[:8, :10], to_uint8(panels[0].frame.image).repeat(2, 0).repeat(2, 1))
+    assert composed_size(2, 6, 70, 1) != (w, h)
+    np.testing.assert_array_equal(picture, compose(panels, 2))
+    np.testing.assert_array_equal(picture[:12, :140], to_uint8(panels[0].frame.image).repeat(2, 0).repeat(2, 1))
 
 
 def test_a_fit_animations_drawer_draws_a_figure():
