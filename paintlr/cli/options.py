@@ -61,7 +61,7 @@ def combine(*decorators: Callable) -> Callable[[Callable], Callable]:
 POSITIVE = FiniteFloatRange(min=0, min_open=True)
 
 image_options = combine(
-    click.argument("photo", type=click.Path(dir_okay=False)),
+    click.argument("photo", type=click.Path(exists=True, dir_okay=False)),
     click.option("--size", type=click.IntRange(min=1), default=settings.SIZE, show_default=True,
                  help="Shrink the long side to this many pixels (never enlarges)."),
     click.option("--background", default=settings.BACKGROUND, show_default=True,
@@ -195,7 +195,7 @@ model_options = combine(
 
 
 table_options = combine(
-    click.argument("data", required=False, type=click.Path(dir_okay=False)),
+    click.argument("data", required=False, type=click.Path(exists=True, dir_okay=False)),
     click.option("--example", type=click.Choice(settings.EXAMPLES), default=None,
                  help="Use a bundled table instead of DATA: the seed notebook's five points, the "
                       "student-admission data, or Fisher's iris (two petal measurements)."),

@@ -65,7 +65,10 @@ BAD_FLAGS = [  # (flags, what the one-line error must say: the flag, and the rea
 ]
 
 SUBPROCESS_CASES = [  # (files to create, args, exit code, what the one-line error must say)
-    ({}, ["learn", "missing.png"], 1, ("missing.png", "no such file")),
+    ({}, ["learn", "missing.png"], 2, ("missing.png", "does not exist")),
+    ({}, ["sweep", "missing.png"], 2, ("missing.png", "does not exist")),
+    ({}, ["learn", "."], 2, ("'.'", "is a directory")),
+    ({}, ["fit", "missing.csv"], 2, ("missing.csv", "does not exist")),
     ({"truncated.png": "truncated"}, ["learn", "truncated.png"], 1, ("truncated.png", "cannot decode image")),
     ({"bomb.png": "bomb"}, ["learn", "bomb.png"], 1, ("bomb.png", "image too large", "60000 x 60000")),
     ({"text.png": "text"}, ["learn", "text.png"], 1, ("text.png", "not an image Pillow can read")),
@@ -277,8 +280,8 @@ def test_every_animating_command_writes_a_page_and_a_video(workdir, photo, comma
 
 def test_a_newline_in_a_file_name_stays_on_one_line(workdir):
     result = invoke("learn", "no\nsuch.png")
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1,
-                          names=("no\\nsuch.png", "no such file"))
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("no\\nsuch.png", "does not exist"))
 
 
 def test_long_durations_read_as_a_person_reads_them():

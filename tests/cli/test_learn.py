@@ -48,7 +48,7 @@ def jpg_prefix(_tmp_path: Path) -> bytes:
     Image.fromarray(colour_array(64, 64)).save(buf, format="JPEG")
     return buf.getvalue()[: len(buf.getvalue()) // 2]
 
-BAD_IMAGES = {  # name -> file content (None: a directory); all exit 1 except the directory
+BAD_IMAGES = {  # name -> file content (None: a directory); all exit 1 but the missing file and the directory
     "missing.png": "absent",
     "folder.png": None,
     "empty.png": b"",
@@ -59,7 +59,7 @@ BAD_IMAGES = {  # name -> file content (None: a directory); all exit 1 except th
 }
 
 BAD_IMAGE_PROBLEMS = {  # name -> what its one-line error must say, besides the name
-    "missing.png": ("error: ", "no such file"),
+    "missing.png": ("'PHOTO'", "does not exist"),
     "folder.png": ("'PHOTO'", "is a directory"),
     "empty.png": ("error: ", "not an image Pillow can read"),
     "text.png": ("error: ", "not an image Pillow can read"),
@@ -76,9 +76,10 @@ def test_bad_image_is_one_line_and_writes_nothing(workdir, name):
         make(workdir, name, content(workdir) if callable(content) else content)
     before = listing(workdir)
     result = invoke("learn", name, "-o", "out.gif", "-o", "out.png", "--log", "out.csv")
-    # a directory is refused by click's argument check, a usage error; the rest are images
+    # a missing file or a directory is a usage error; the rest are images paintlr cannot use
     assert_one_line_error(result.exit_code, result.stdout, result.stderr,
-                          2 if name == "folder.png" else 1, names=(name, *BAD_IMAGE_PROBLEMS[name]))
+                          2 if name in ("missing.png", "folder.png") else 1,
+                          names=(name, *BAD_IMAGE_PROBLEMS[name]))
     assert listing(workdir) == before
 
 
