@@ -12,6 +12,7 @@ import paintlr.cli.report as report  # the module (its progress bar replaceable)
 from .. import settings
 from .inputs import check_frames, check_log, check_outputs, default_output, load
 from .options import (
+    as_given,
     command,
     feature_detail_options,
     features_option,
@@ -98,7 +99,7 @@ def learn(photo: str, outputs: tuple[str, ...], size: int, background: str, fps:
     h, w = target.shape[:2]
     width, height = written_size(w, h, scale * (1 if output_size is None else output_size / max(h, w)))
     check_frames(outputs, width, height, "'--output-size' / '--scale'")
-    painting, more = make_painting(target, output_size=output_size, **settings_)
+    painting, more = make_painting(target, output_size=output_size, **as_given(settings_))
     del target  # the painting keeps no copy of it
     scale = frame_scale(painting, output_size, scale)
     for text in [*notes, *more]:

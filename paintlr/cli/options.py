@@ -34,6 +34,19 @@ def flag(option: str, command: click.Command | None = None) -> str:
     return "--" + option.replace("_", "-")
 
 
+DEFAULTED_AS_NONE = ("momentum", "batch_size", "degree", "n_features", "sigma", "frames")
+
+
+def as_given(values: dict) -> dict:
+    """The command's `values` with each of DEFAULTED_AS_NONE the user did not give as None, so that
+    the library tells a setting given (that may be refused as changing nothing) from its default."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    return {k: None if k in DEFAULTED_AS_NONE and ctx.get_parameter_source(k) in
+            (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP) else v for k, v in values.items()}
+
+
 class PaintlrCommand(click.Command):
     """A command whose summary in `paintlr --help` is its whole first sentence, not cut at 45 characters."""
 

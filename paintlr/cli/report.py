@@ -44,7 +44,7 @@ def warn(advice: Iterable) -> None:
 
 
 ETA_AFTER_SECONDS = 1.0  # no ETA before the run has taken this long
-ETA_AFTER_SHARE = 0.02  # nor before this share of it is done: an estimate from less reads as noise
+ETA_AFTER_SHARE = 0.01  # nor before this share of it is done: an estimate from less reads as noise
 NO_ETA = "{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}, {rate_fmt}{postfix}]"
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from ..errors import DivergenceError
+from ..errors import DivergenceError, fill_names
 from ..settings import MAX_FRAMES
 from .line_fit import LineFit
 from .painting import Painting
@@ -37,17 +37,7 @@ class Advice(str):
         return _fill(self.template, name)
 
 
-class _Names(dict):
-    def __init__(self, name: Callable[[str], str]):
-        super().__init__()
-        self.name = name
-
-    def __missing__(self, keyword: str) -> str:
-        return self.name(keyword)
-
-
-def _fill(template: str, name: Callable[[str], str]) -> str:
-    return template.format_map(_Names(name))
+_fill = fill_names
 
 
 def literal(text: str) -> str:

@@ -49,7 +49,35 @@ def _parameters(painting: type) -> set[str]:
 def _refuse_for_linear(*, palette: int | None = None, soft: bool = False, **settings) -> None:
     for option, given in (("palette", palette is not None), ("soft", soft)):
         if given:
-            raise OptionError(option, "is for the logistic model")
+            raise OptionError(option, f"{{{option}}} needs {{model}} logistic")
+
+
+NEEDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    # a setting -> the (setting, values) under any one of which it changes a run
+    "momentum": (("optimizer", ("momentum", "nesterov")),),
+    "batch_size": (("optimizer", ("sgd",)),),
+    "degree": (("features", ("poly",)),),
+    "n_features": (("features", ("fourier", "cosine")),),
+    "sigma": (("features", ("fourier",)),),
+    "palette": (("model", ("logistic",)),),
+    "soft": (("model", ("logistic",)),),
+    "seed": (("init", ("random",)), ("optimizer", ("sgd",)), ("features", ("fourier",)),
+             ("model", ("logistic",))),  # a palette's colours are picked by seeded k-means
+}
+
+
+def refuse_unused(given: dict[str, object], in_use: dict[str, set[str]]) -> None:
+    """Refuse a setting given (not None, not False) that cannot change the run: its NEEDS are
+    met by no run's settings (`in_use`: each setting's values over the runs). The message
+    names what it needs, such as "{momentum} needs {optimizer} momentum or nesterov"."""
+    for option, needs in NEEDS.items():
+        if given.get(option) is None or given.get(option) is False:  # a seed of 0 is given
+            continue
+        if not any(in_use[setting] & set(values) for setting, values in needs):
+            wanted = ", ".join(f"{{{setting}}} {' or '.join(values)}" for setting, values in needs)
+            raise OptionError(option, f"{{{option}}} needs " + " or ".join(wanted.rsplit(", ", 1)))
+    if given.get("burst") is not None and given.get("frames") is not None:
+        raise OptionError("frames", "{frames} cannot go with {burst}: bursts of epochs set the frames")
 
 
 def _refuse_for_logistic(*, optimizer: str = "gd", engine: str = "auto", solver: str = "gd",
@@ -83,11 +111,15 @@ def make_painting(target: np.ndarray, *, model: str = "linear", features: str = 
                   render_size: int | None = None, output_size: int | None = None,
                   palette: int | None = None, soft: bool = False,
                   learning_rate: float | str | None = None, init: str = "zeros", seed: int | None = None,
-                  optimizer: str = "gd", batch_size: int = BATCH_SIZE, momentum: float | str = MOMENTUM,
+                  optimizer: str = "gd", batch_size: int | None = None, momentum: float | str | None = None,
                   max_cost: float | None = None, max_epochs: int | None = None, engine: str = "auto",
-                  solver: str = "gd", frames: int = FRAMES,
+                  solver: str = "gd", frames: int | None = None,
                   burst: int | None = None) -> tuple[Painting | PalettePainting, list[str]]:
     """The painting these settings describe, and notes for the user (a count that was lowered).
+
+    A setting left None takes its default (settings.BATCH_SIZE, MOMENTUM, FRAMES, ...); one
+    given that cannot change this run (momentum without a momentum optimizer, say) is refused
+    (`refuse_unused`).
 
     `output_size` (pixels on the long side of the written frames) makes a model that draws
     at any size (the linear one, on a feature map) draw its frames at that size itself (as
@@ -96,6 +128,12 @@ def make_painting(target: np.ndarray, *, model: str = "linear", features: str = 
     `tuning.best_settings`).
     """
     kind = model_named(model)
+    refuse_unused(dict(momentum=momentum, batch_size=batch_size, degree=degree, n_features=n_features,
+                       sigma=sigma, palette=palette, soft=soft, seed=seed, burst=burst, frames=frames),
+                  {"optimizer": {optimizer}, "features": {features}, "model": {model}, "init": {init}})
+    batch_size = BATCH_SIZE if batch_size is None else batch_size
+    momentum = MOMENTUM if momentum is None else momentum
+    frames = FRAMES if frames is None else frames
     given = {k: v for k, v in dict(degree=degree, n_features=n_features, sigma=sigma).items()
              if v is not None}
     fmap, note = feature_map(features, target.shape, seed=seed, **given)

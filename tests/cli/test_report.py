@@ -34,4 +34,4 @@ def test_no_eta_until_it_means_something(monkeypatch):
     early = shown(monkeypatch, [100.0], [(0.001, 1)])
     assert "<" not in early and "1.00/10.0k" in early
     later = shown(monkeypatch, [100.0], [(0.001, 1), (2.0, 1_000), (2.0, 2_000)])
-    assert "<" in later  # a tenth of the run in seconds: the estimate is worth showing
+    assert "<" in later  # a fifth of the run in seconds: the estimate is worth showing
