@@ -119,11 +119,20 @@ class OrBest(click.ParamType):
         return self.inner.convert(value, param, ctx)
 
 
+def once(ctx, param, values: tuple):
+    """The one value of an option taken once (None if not given); given twice, a usage error, not
+    the last one kept silently."""
+    if len(values) > 1:
+        raise click.BadParameter(f"given twice ({', '.join(map(str, values))}): give one", ctx, param)
+    return values[0] if values else None
+
+
 def learning_rate_option(multiple: bool = False, default: str = PHOTO_RATES,
                          best: bool = True) -> Callable[[Callable], Callable]:
     return click.option(
         "--learning-rate", "learning_rates" if multiple else "learning_rate",
-        type=OrBest(POSITIVE) if best else POSITIVE, multiple=multiple, default=() if multiple else None,
+        type=OrBest(POSITIVE) if best else POSITIVE, multiple=True, default=(),
+        callback=None if multiple else once,
         help="Gradient-descent learning rate; the GD step is rate / samples"
              + ("; best: the fastest for the design (see info)" if best else "")
              + f". [default: {default}]" + (" Repeatable: one panel per rate." if multiple else ""))
