@@ -14,6 +14,7 @@ from .inputs import check_frames, check_log, check_outputs, default_output, load
 from .options import (
     POSITIVE,
     OrBest,
+    as_given,
     command,
     feature_detail_options,
     features_option,
@@ -89,9 +90,13 @@ def sweep(photo: str, size: int, background: str, outputs: tuple[str, ...], lear
     from ..runs.recipe import sweep_painting
     from ..runs.sweep import Sweep, sweep_runs
 
+    given = as_given(dict(momentum=momentum, degree=degree, n_features=n_features, sigma=sigma, **common))
     runs, notes = sweep_runs(target.shape, features=feature_names, optimizers=optimizers,
-                             learning_rates=learning_rates, pairs=pairs, momentum=momentum, degree=degree,
-                             n_features=n_features, sigma=sigma, seed=common["seed"], model=model)
+                             learning_rates=learning_rates, pairs=pairs, momentum=given["momentum"],
+                             degree=given["degree"], n_features=given["n_features"], sigma=given["sigma"],
+                             seed=common["seed"], model=model, init=common["init"],
+                             batch_size=given["batch_size"])
+    common["batch_size"] = given["batch_size"]
     for text in notes:
         report.note(text)
     width, height = composed_size(len(runs), *target.shape[:2], scale)

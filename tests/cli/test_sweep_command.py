@@ -78,7 +78,7 @@ def test_sweep_compares_palette_paintings(workdir):
     for flags, problem in (
             (["--model", "logistic", "--optimizer", "momentum"],
              ("'--optimizer'", "trains by batch gradient descent only (optimizer momentum)")),
-            (["--palette", "4"], ("'--palette'", "is for the logistic model")),
+            (["--palette", "4"], ("--palette needs --model logistic",)),
             (["--model", "logistic", "--learning-rate", "best"],
              ("'--learning-rate'", "best is for the linear model"))):
         bad = invoke("sweep", "photo.png", *flags, "-o", "q.gif")
@@ -108,3 +108,18 @@ def test_sweep_writes_every_output_and_its_log(workdir):
     assert {"cost (gd lr 0.05)", "cost (gd lr 1)"} <= set(rows[0])
     bad = invoke("sweep", "photo.png", "--log", "s.txt")
     assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2, names=("'--log'", "s.txt", ".csv"))
+
+
+def test_sweep_refuses_a_flag_no_run_uses(workdir):
+    for flags, problem in ((["--momentum", "0.5"], "--momentum needs --optimizer momentum or nesterov"),
+                           (["--features", "cosine", "--degree", "5"], "--degree needs --features poly"),
+                           (["--batch-size", "8", "--optimizer", "momentum"],
+                            "--batch-size needs --optimizer sgd"),
+                           (["--seed", "1"], "--seed needs --init random")):
+        bad = invoke("sweep", "photo.png", *flags, "-o", "q.gif")
+        assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2, names=(problem,))
+    result = invoke("sweep", "photo.png", "--optimizer", "gd", "--optimizer", "momentum",
+                    "--momentum", "0.5", "--learning-rate", "0.5", "--features", "onehot",
+                    "--features", "poly", "--degree", "3",
+                    "-o", "ok.gif", "--frames", "4", "--max-epochs", "50")
+    assert result.exit_code == 0, result.output  # momentum and degree change one run each

@@ -5,6 +5,7 @@ from paintlr.errors import OptionError
 from paintlr.render.panels import compose
 from paintlr.runs.clock import BLOWUP
 from paintlr.runs.sweep import ONE_HOT_RATES, Sweep, sweep_runs
+from paintlr.settings import MOMENTUM
 
 
 def test_sweep_runs_side_by_side_on_one_clock_and_marks_divergence():
@@ -135,3 +136,12 @@ def test_runs_given_one_by_one_and_combinations_to_make_are_refused_together():
     assert info.value.option == "pairs"
     with pytest.raises(OptionError, match="not both"):
         sweep_runs((12, 10, 3), pairs=[("gd", 0.05)], learning_rates=[0.1])
+
+
+def test_sweep_runs_refuse_a_setting_no_run_uses():
+    with pytest.raises(OptionError, match="momentum needs optimizer momentum or nesterov"):
+        sweep_runs((12, 10, 3), momentum=0.5)
+    with pytest.raises(OptionError, match="sigma needs features fourier"):
+        sweep_runs((12, 10, 3), features=["onehot", "cosine"], sigma=3)
+    runs, _ = sweep_runs((12, 10, 3), pairs=[("gd", 0.1), ("momentum", 0.1)], momentum=0.5)
+    assert [options["momentum"] for _, options in runs] == [MOMENTUM, 0.5]  # gd's beta is unused
