@@ -66,6 +66,17 @@ def progress(total: int | None, quiet: bool, unit: str = "epoch", desc: str | No
                dynamic_ncols=True, file=sys.stderr, desc=desc)
 
 
+def steps(total: int, quiet: bool, desc: str) -> tuple[object, Callable[[str], None]]:
+    """A progress bar of `total` named steps, and step(name), which counts one as done and says so."""
+    bar = progress(total, quiet, unit="step", desc=desc)
+
+    def step(done: str) -> None:
+        bar.set_description(f"{desc}: {done} done", refresh=False)
+        bar.update(1)
+
+    return bar, step
+
+
 def page(title: str, live: dict | None = None) -> dict:
     """What a player page shows besides the frames: a title, the command line, a closed form."""
     import shlex

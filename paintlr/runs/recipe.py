@@ -94,6 +94,8 @@ def _refuse_for_logistic(*, optimizer: str = "gd", engine: str = "auto", solver:
                                       f"({option} {value})")
 
 
+STEPS = ("design", "painting")  # what make_painting prepares, in order (see its on_step)
+
 MODEL_TABLE: dict[str, Model] = {
     "linear": Model(Painting, _refuse_for_linear, renders=True),
     "logistic": Model(PalettePainting, _refuse_for_logistic, renders=False),
@@ -113,8 +115,9 @@ def make_painting(target: np.ndarray, *, model: str = "linear", features: str = 
                   learning_rate: float | str | None = None, init: str = "zeros", seed: int | None = None,
                   optimizer: str = "gd", batch_size: int | None = None, momentum: float | str | None = None,
                   max_cost: float | None = None, max_epochs: int | None = None, engine: str = "auto",
-                  solver: str = "gd", frames: int | None = None,
-                  burst: int | None = None) -> tuple[Painting | PalettePainting, list[str]]:
+                  solver: str = "gd", frames: int | None = None, burst: int | None = None,
+                  on_step: Callable[[str], None] | None = None
+                  ) -> tuple[Painting | PalettePainting, list[str]]:
     """The painting these settings describe, and notes for the user (a count that was lowered).
 
     A setting left None takes its default (settings.BATCH_SIZE, MOMENTUM, FRAMES, ...); one
@@ -125,8 +128,10 @@ def make_painting(target: np.ndarray, *, model: str = "linear", features: str = 
     at any size (the linear one, on a feature map) draw its frames at that size itself (as
     `render_size`); other paintings' frames are enlarged by the outputs (see `frame_scale`).
     A learning rate or momentum of "best" takes its value from the design's spectrum (see
-    `tuning.best_settings`).
+    `tuning.best_settings`). `on_step(name)` is told as each of STEPS ends (a feature design
+    can take many seconds to prepare).
     """
+    on_step = on_step or (lambda name: None)
     kind = model_named(model)
     refuse_unused(dict(momentum=momentum, batch_size=batch_size, degree=degree, n_features=n_features,
                        sigma=sigma, palette=palette, soft=soft, seed=seed, burst=burst, frames=frames),
@@ -139,6 +144,7 @@ def make_painting(target: np.ndarray, *, model: str = "linear", features: str = 
     fmap, note = feature_map(features, target.shape, seed=seed, **given)
     notes = [note] if note else []
     design = None if fmap is None else fmap.design(*target.shape[:2])
+    on_step(STEPS[0])
     kind.refuse(palette=palette, soft=soft, optimizer=optimizer, engine=engine, solver=solver,
                 render_size=render_size, learning_rate=learning_rate, momentum=momentum)
     if output_size is not None and fmap is not None and kind.renders:
@@ -151,6 +157,7 @@ def make_painting(target: np.ndarray, *, model: str = "linear", features: str = 
                          init=init, seed=seed, optimizer=optimizer, batch_size=batch_size, momentum=momentum,
                          max_cost=max_cost, max_epochs=max_epochs, engine=engine, solver=solver,
                          frames=frames, burst=burst, render=render)
+    on_step(STEPS[1])
     return painting, notes
 
 

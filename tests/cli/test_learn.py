@@ -702,8 +702,8 @@ def test_the_progress_bar_knows_its_end_for_every_optimizer(workdir, optimizer, 
 
     totals = []
     real = cli_mod.progress
-    monkeypatch.setattr(cli_mod, "progress", lambda total, quiet, **kw: totals.append(total) or real(
-        total, quiet, **kw))
+    monkeypatch.setattr(cli_mod, "progress", lambda total, quiet, **kw: (
+        kw.get("unit", "epoch") == "epoch" and totals.append(total)) or real(total, quiet, **kw))
     result = invoke("learn", "photo.png", "--optimizer", optimizer, "--max-epochs", "50", "-o", "a.gif",
                     "--features", "xy")
     assert result.exit_code == 0, result.output
@@ -773,12 +773,32 @@ def test_quality_sets_webp_jpeg_and_page_frames(workdir):
 
 @pytest.fixture
 def totals(monkeypatch):
-    """The totals the progress bars are given."""
+    """The totals the epoch progress bars are given."""
     seen = []
     real = report.progress
-    monkeypatch.setattr(report, "progress", lambda total, quiet, **kw: seen.append(total) or real(
-        total, quiet, **kw))
+    monkeypatch.setattr(report, "progress", lambda total, quiet, **kw: (
+        kw.get("unit", "epoch") == "epoch" and seen.append(total)) or real(total, quiet, **kw))
     return seen
+
+
+def test_a_feature_design_is_prepared_under_a_progress_bar(workdir, monkeypatch):
+    bars = []
+    real = report.progress
+
+    def progress(total, quiet, **kw):
+        bar = real(total, quiet, **kw)
+        bar.kw, bar.steps, update = kw, [], bar.update
+        bar.update = lambda n=1: bar.steps.append(n) or update(n)
+        bars.append(bar)
+        return bar
+
+    monkeypatch.setattr(report, "progress", progress)
+    result = invoke("learn", "photo.png", "--features", "fourier", "--n-features", "64", "-o", "a.gif")
+    assert result.exit_code == 0, result.output
+    preparing, epochs = bars
+    assert preparing.kw["unit"] == "step" and "preparing" in preparing.kw["desc"]
+    assert sum(preparing.steps) == preparing.total >= 2  # each step reported as it ends
+    assert epochs.kw.get("unit", "epoch") == "epoch"
 
 
 def test_a_max_epochs_given_is_known_even_when_it_equals_a_default(workdir, totals):
