@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 
 def display_path(path: str | os.PathLike) -> str:
@@ -47,16 +48,44 @@ class OutputError(PaintlrError):
     """An output that cannot be written."""
 
 
+class _Names(dict):
+    def __init__(self, name: Callable[[str], str]):
+        super().__init__()
+        self.name = name
+
+    def __missing__(self, keyword: str) -> str:
+        return self.name(keyword)
+
+
+def fill_names(template: str, name: Callable[[str], str]) -> str:
+    """`template` with each setting it names as {keyword} shown as name(keyword)."""
+    return template.format_map(_Names(name))
+
+
 class OptionError(PaintlrError, ValueError):
     """A setting that cannot work, or a combination of settings that contradicts itself.
 
     `option` is the keyword argument at fault (such as "max_cost"), so that the
-    command line can name its flag (--max-cost) and exit as for a usage error.
+    command line can name its flag (--max-cost) and exit as for a usage error. The
+    message may name settings as {keyword} (a `fill_names` template): as a string each
+    reads as its keyword, and `text(name)` shows each as name(keyword), such as a flag.
     """
 
     def __init__(self, option: str, message: str):
         self.option = option
-        super().__init__(message)
+        self.template = message
+        super().__init__(self.text(str))
+
+    def text(self, name: Callable[[str], str]) -> str:
+        """The message with each setting it names shown as name(keyword)."""
+        try:
+            return fill_names(self.template, name)
+        except (ValueError, IndexError):  # braces of a value quoted in it ({0}, a lone {): no template
+            return self.template
+
+    def names_itself(self) -> bool:
+        """Whether the message names its own setting (it then reads as a sentence on its own)."""
+        return "{" + self.option + "}" in self.template
 
 
 def check_choice(option: str, value: object, choices: tuple[str, ...]) -> None:

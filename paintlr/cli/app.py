@@ -47,7 +47,10 @@ class PaintlrGroup(click.Group):
             raise _Stopped(exc) from None
         except OptionError as exc:  # named by the flag of the command that ran, while it is known
             command = self.commands.get(ctx.invoked_subcommand or "")
-            raise click.UsageError(f"Invalid value for '{flag(exc.option, command)}': {exc}") from None
+            text = exc.text(lambda option: flag(option, command))
+            if exc.names_itself():
+                raise click.UsageError(text) from None
+            raise click.UsageError(f"Invalid value for '{flag(exc.option, command)}': {text}") from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         self.command_line = ["paintlr", *(sys.argv[1:] if args is None else args)]

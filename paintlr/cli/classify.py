@@ -81,11 +81,15 @@ def classify(data: str | None, example: str | None, x_columns: tuple[str, ...], 
                  page=report.page(f"paintlr classify {stem}")) as out:
         line, interrupted = report.record(run, add, bar)
         line += _parameters(run)
+        answer = None
         if at is not None:
             where = ", ".join(f"{n} {v:g}" for n, v in zip(rows.x_names, at, strict=True))
             probs = zip(run.classes, run.probabilities(at), strict=True)
-            line += f"; at {where}: " + ", ".join(f"P({c}) = {p:.3f}" for c, p in probs)
+            answer = f"at {where}: " + ", ".join(f"P({c}) = {p:.3f}" for c, p in probs)
+            line += f"; {answer}"
         written = out.commit(line)
+    if quiet and answer is not None:  # the answer is the output: -q hides the summary, not it
+        click.echo(answer)
     report.finish(line, started, out.count, written, quiet, interrupted)
 
 

@@ -29,7 +29,7 @@ from .options import (
                    "frame, or with --at the line after those epochs. [default: DATA's stem + -fit.gif]")
 @click.option("--degree", type=click.IntRange(1, 12), default=1, show_default=True,
               help="Fit a polynomial of this degree in x (still linear regression).")
-@click.option("--standardize", is_flag=True,
+@click.option("--standardize/--no-standardize", default=False, show_default=True,
               help="Scale each feature to zero mean and unit variance for training; draw in the "
                    "original units.")
 @learning_rate_option(multiple=True, default="half the stable limit 2 / lambda_max", best=False)
@@ -61,7 +61,7 @@ def fit(data: str | None, example: str | None, x_columns: tuple[str, ...], y_col
     stem, outputs = table_outputs(data, example, outputs, log_path, "fit")
     rows = table(data, example, x_columns, y_column, labels=False)
 
-    from ..outputs import Outputs, commit_all, output_kind
+    from ..outputs import Outputs, commit_all, stills_at
     from ..render.pictures import fit_figure
     from ..runs.advice import fit_warnings
     from ..runs.line_fit import FitAnimation
@@ -72,8 +72,7 @@ def fit(data: str | None, example: str | None, x_columns: tuple[str, ...], y_col
                              frames=frames)
     report.warn(fit_warnings(animation.runs))
     first = animation.runs[0]
-    stills = [o for o in outputs if at_epochs and output_kind(o) == "still"]
-    moving = [o for o in outputs if o not in stills]
+    stills, moving = stills_at(outputs, at_epochs)
     bar = report.progress(len(animation.epochs), quiet, unit="frame")
     figure = fit_figure(animation)
 

@@ -8,6 +8,7 @@ import paintlr.cli.report as report  # the module (its progress bar replaceable)
 
 from .inputs import load
 from .options import (
+    as_given,
     command,
     feature_detail_options,
     features_option,
@@ -42,7 +43,7 @@ def info(photo: str, size: int, background: str, **settings_) -> None:
     from ..runs.recipe import make_painting
 
     steps = report.progress(3, False, unit="step", desc="design")  # the design's eigenvalues can take seconds
-    painting, notes = make_painting(target, **settings_)
+    painting, notes = make_painting(target, **as_given(settings_))
     for text in notes:
         report.note(text)
 

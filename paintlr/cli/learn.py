@@ -12,6 +12,7 @@ import paintlr.cli.report as report  # the module (its progress bar replaceable)
 from .. import settings
 from .inputs import check_frames, check_log, check_outputs, default_output, load
 from .options import (
+    as_given,
     command,
     feature_detail_options,
     features_option,
@@ -92,18 +93,21 @@ def learn(photo: str, outputs: tuple[str, ...], size: int, background: str, fps:
     from ..outputs import Outputs, estimated_bytes, written_size
     from ..runs.advice import after_painting, costly
     from ..runs.forecast import epochs_known, plan
-    from ..runs.recipe import frame_scale, make_painting
+    from ..runs.recipe import STEPS, frame_scale, make_painting
 
     target = load(photo, size, background)
     h, w = target.shape[:2]
     width, height = written_size(w, h, scale * (1 if output_size is None else output_size / max(h, w)))
     check_frames(outputs, width, height, "'--output-size' / '--scale'")
-    painting, more = make_painting(target, output_size=output_size, **settings_)
+    steps, step = report.steps(len(STEPS) + 1, quiet, "preparing")
+    painting, more = make_painting(target, output_size=output_size, on_step=step, **as_given(settings_))
     del target  # the painting keeps no copy of it
     scale = frame_scale(painting, output_size, scale)
+    forecast = plan(painting)
+    step("forecast")
+    steps.close()
     for text in [*notes, *more]:
         report.note(text)
-    forecast = plan(painting)
     frames = painting.frames
     report.warn(costly(forecast and forecast.seconds(frames), estimated_bytes(outputs, width, height, frames),
                        width, height, frames))

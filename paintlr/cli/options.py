@@ -34,6 +34,19 @@ def flag(option: str, command: click.Command | None = None) -> str:
     return "--" + option.replace("_", "-")
 
 
+DEFAULTED_AS_NONE = ("momentum", "batch_size", "degree", "n_features", "sigma", "frames")
+
+
+def as_given(values: dict) -> dict:
+    """The command's `values` with each of DEFAULTED_AS_NONE the user did not give as None, so that
+    the library tells a setting given (that may be refused as changing nothing) from its default."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    return {k: None if k in DEFAULTED_AS_NONE and ctx.get_parameter_source(k) in
+            (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP) else v for k, v in values.items()}
+
+
 class PaintlrCommand(click.Command):
     """A command whose summary in `paintlr --help` is its whole first sentence, not cut at 45 characters."""
 
@@ -61,7 +74,7 @@ def combine(*decorators: Callable) -> Callable[[Callable], Callable]:
 POSITIVE = FiniteFloatRange(min=0, min_open=True)
 
 image_options = combine(
-    click.argument("photo", type=click.Path(dir_okay=False)),
+    click.argument("photo", type=click.Path(exists=True, dir_okay=False)),
     click.option("--size", type=click.IntRange(min=1), default=settings.SIZE, show_default=True,
                  help="Shrink the long side to this many pixels (never enlarges)."),
     click.option("--background", default=settings.BACKGROUND, show_default=True,
@@ -106,11 +119,20 @@ class OrBest(click.ParamType):
         return self.inner.convert(value, param, ctx)
 
 
+def once(ctx, param, values: tuple):
+    """The one value of an option taken once (None if not given); given twice, a usage error, not
+    the last one kept silently."""
+    if len(values) > 1:
+        raise click.BadParameter(f"given twice ({', '.join(map(str, values))}): give one", ctx, param)
+    return values[0] if values else None
+
+
 def learning_rate_option(multiple: bool = False, default: str = PHOTO_RATES,
                          best: bool = True) -> Callable[[Callable], Callable]:
     return click.option(
         "--learning-rate", "learning_rates" if multiple else "learning_rate",
-        type=OrBest(POSITIVE) if best else POSITIVE, multiple=multiple, default=() if multiple else None,
+        type=OrBest(POSITIVE) if best else POSITIVE, multiple=True, default=(),
+        callback=None if multiple else once,
         help="Gradient-descent learning rate; the GD step is rate / samples"
              + ("; best: the fastest for the design (see info)" if best else "")
              + f". [default: {default}]" + (" Repeatable: one panel per rate." if multiple else ""))
@@ -195,7 +217,7 @@ model_options = combine(
 
 
 table_options = combine(
-    click.argument("data", required=False, type=click.Path(dir_okay=False)),
+    click.argument("data", required=False, type=click.Path(exists=True, dir_okay=False)),
     click.option("--example", type=click.Choice(settings.EXAMPLES), default=None,
                  help="Use a bundled table instead of DATA: the seed notebook's five points, the "
                       "student-admission data, or Fisher's iris (two petal measurements)."),

@@ -43,12 +43,38 @@ def warn(advice: Iterable) -> None:
         say(f"warning: {shown(message)}")
 
 
+ETA_AFTER_SECONDS = 1.0  # no ETA before the run has taken this long
+ETA_AFTER_SHARE = 0.01  # nor before this share of it is done: an estimate from less reads as noise
+NO_ETA = "{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}, {rate_fmt}{postfix}]"
+
+
 def progress(total: int | None, quiet: bool, unit: str = "epoch", desc: str | None = None):
-    """A progress bar on stderr (shown only on a terminal), with an ETA when the total is known."""
+    """A progress bar on stderr (shown only on a terminal), with an ETA once the total is known and
+    enough of it done to estimate from (see ETA_AFTER_SECONDS and ETA_AFTER_SHARE)."""
     from tqdm import tqdm
 
-    return tqdm(total=total, unit=unit, unit_scale=True, disable=True if quiet else None, leave=False,
-                dynamic_ncols=True, file=sys.stderr, desc=desc)
+    class Bar(tqdm):
+        @property
+        def format_dict(self) -> dict:
+            shown = super().format_dict
+            total, n = shown["total"], shown["n"]
+            if total and (shown["elapsed"] < ETA_AFTER_SECONDS or n < ETA_AFTER_SHARE * total):
+                shown["bar_format"] = shown["bar_format"] or NO_ETA
+            return shown
+
+    return Bar(total=total, unit=unit, unit_scale=True, disable=True if quiet else None, leave=False,
+               dynamic_ncols=True, file=sys.stderr, desc=desc)
+
+
+def steps(total: int, quiet: bool, desc: str) -> tuple[object, Callable[[str], None]]:
+    """A progress bar of `total` named steps, and step(name), which counts one as done and says so."""
+    bar = progress(total, quiet, unit="step", desc=desc)
+
+    def step(done: str) -> None:
+        bar.set_description(f"{desc}: {done} done", refresh=False)
+        bar.update(1)
+
+    return bar, step
 
 
 def page(title: str, live: dict | None = None) -> dict:

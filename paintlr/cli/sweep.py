@@ -10,10 +10,11 @@ import click
 import paintlr.cli.report as report  # the module (its progress bar replaceable); not the package: a cycle
 
 from .. import settings
-from .inputs import check_frames, check_outputs, default_output, load
+from .inputs import check_frames, check_log, check_outputs, default_output, load
 from .options import (
     POSITIVE,
     OrBest,
+    as_given,
     command,
     feature_detail_options,
     features_option,
@@ -45,8 +46,8 @@ def _pairs(ctx, param, values: tuple[str, ...]) -> list[tuple[str, float | str |
 
 @command()
 @image_options
-@click.option("-o", "--output", default=None, metavar="FILE",
-              help="Animation to write (.gif, .webp, .apng, .html, .mp4 or .webm). "
+@click.option("-o", "--output", "outputs", multiple=True, metavar="FILE",
+              help="Animation to write (.gif, .webp, .apng, .html, .mp4 or .webm); repeatable. "
                    "[default: PHOTO's stem + -sweep.gif]")
 @learning_rate_option(multiple=True)
 @optimizer_option(multiple=True)
@@ -62,11 +63,14 @@ def _pairs(ctx, param, values: tuple[str, ...]) -> list[tuple[str, float | str |
 @fps_option
 @scale_option
 @quality_option
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
+              help="Write the epoch and each run's cost for every frame to this CSV.")
 @quiet_option
-def sweep(photo: str, size: int, background: str, output: str | None, learning_rates: tuple,
+def sweep(photo: str, size: int, background: str, outputs: tuple[str, ...], learning_rates: tuple,
           optimizers: tuple, pairs: list, feature_names: tuple[str, ...], degree: int, n_features: int,
-          sigma: float, frames: int, fps: float, scale: int, quality: int | str, quiet: bool, engine: str,
-          momentum: float | str, model: str, palette: int | None, soft: bool, **common) -> None:
+          sigma: float, frames: int, fps: float, scale: int, quality: int | str, log_path: str | None,
+          quiet: bool, engine: str, momentum: float | str, model: str, palette: int | None, soft: bool,
+          **common) -> None:
     """Compare learning rates, optimizers and designs side by side in one animation of PHOTO.
 
     \b
@@ -76,8 +80,8 @@ def sweep(photo: str, size: int, background: str, output: str | None, learning_r
       paintlr sweep photo.jpg --features onehot --features poly --features cosine -o designs.html
     """
     started = time.perf_counter()
-    output = output or default_output(photo, "-sweep.gif")
-    check_outputs((output,), photo, animation_only=True)
+    outputs = check_outputs(outputs or (default_output(photo, "-sweep.gif"),), photo, animation_only=True)
+    check_log(log_path, photo)
     target = load(photo, size, background)
 
     from ..outputs import Outputs
@@ -86,13 +90,17 @@ def sweep(photo: str, size: int, background: str, output: str | None, learning_r
     from ..runs.recipe import sweep_painting
     from ..runs.sweep import Sweep, sweep_runs
 
+    given = as_given(dict(momentum=momentum, degree=degree, n_features=n_features, sigma=sigma, **common))
     runs, notes = sweep_runs(target.shape, features=feature_names, optimizers=optimizers,
-                             learning_rates=learning_rates, pairs=pairs, momentum=momentum, degree=degree,
-                             n_features=n_features, sigma=sigma, seed=common["seed"], model=model)
+                             learning_rates=learning_rates, pairs=pairs, momentum=given["momentum"],
+                             degree=given["degree"], n_features=given["n_features"], sigma=given["sigma"],
+                             seed=common["seed"], model=model, init=common["init"],
+                             batch_size=given["batch_size"])
+    common["batch_size"] = given["batch_size"]
     for text in notes:
         report.note(text)
     width, height = composed_size(len(runs), *target.shape[:2], scale)
-    check_frames([output], width, height, "'--scale'")  # before any design is prepared
+    check_frames(outputs, width, height, "'--scale'")  # before any design is prepared
     preparing = report.progress(len(runs), quiet, unit="run", desc="preparing")
     comparison = Sweep(target, runs, frames=frames, engine=engine, scale=scale,
                        painting=sweep_painting(model, palette, soft), on_run=lambda: preparing.update(1),
@@ -107,7 +115,8 @@ def sweep(photo: str, size: int, background: str, output: str | None, learning_r
         bar.update(max(p.frame.epoch for p in panels) - bar.n)
         return panels
 
-    with Outputs([output], fps=fps, reference=reference, columns=comparison.log_columns(), quality=quality,
+    with Outputs(outputs, fps=fps, reference=reference, log=log_path, columns=comparison.log_columns(),
+                 quality=quality,
                  page=report.page(f"paintlr sweep {Path(photo).name}")) as out:
         panels, interrupted = report.record(comparison, add, bar)
         states = "; ".join(f"{p.label}: {settings.STATUS_WORDS[p.status]} at epoch {p.frame.epoch:,}"

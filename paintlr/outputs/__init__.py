@@ -22,6 +22,7 @@ from .names import (
     default_output,
     estimated_bytes,
     output_kind,
+    stills_at,
     written_size,
 )
 from .stream import Outputs, write_animation, write_outputs
@@ -32,5 +33,5 @@ __all__ = [
     "ANIMATIONS", "VIDEO", "ApngWriter", "GifWriter", "HtmlWriter", "JpegWriter", "Mp4Writer", "Outputs",
     "PngWriter", "WebmWriter", "WebpWriter", "Writer", "check_frame_size", "check_output", "commit_all",
     "default_output", "estimated_bytes", "interrupts_held", "notebook_player", "output_kind", "raise_held",
-    "register", "require_av", "write_animation", "write_outputs", "write_still", "written_size",
+    "register", "require_av", "stills_at", "write_animation", "write_outputs", "write_still", "written_size",
 ]

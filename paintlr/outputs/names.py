@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..errors import OptionError
 from ..settings import MAX_FRAME_PIXELS, MAX_FRAMES
 from .writer import Extensions, Writer, writer_for
 
@@ -138,3 +139,13 @@ def estimated_bytes(paths: Iterable[str | os.PathLike], width: int, height: int,
         count = 1 if output_kind(path) == "still" else frames
         total += output_format(path).bytes_per_pixel * width * height * count
     return int(total)
+
+
+def stills_at(outputs: Iterable[str], at_epochs: Iterable[int]) -> tuple[list[str], list[str]]:
+    """(stills drawn at `at_epochs`, the other outputs); with no epochs, no stills. Epochs with no
+    still output to draw them in are refused (OptionError naming at_epochs)."""
+    outputs, at_epochs = list(outputs), list(at_epochs)
+    stills = [o for o in outputs if at_epochs and output_kind(o) == "still"]
+    if at_epochs and not stills:
+        raise OptionError("at_epochs", "{at_epochs} needs a still {outputs} (.png or .jpg) to draw in")
+    return stills, [o for o in outputs if o not in stills]

@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ..errors import DivergenceError, OptionError
+from ..errors import DivergenceError, OptionError, fill_names
 from ..settings import MAX_EPOCHS, MAX_FRAMES
 from .classification import Classification
 from .line_fit import LineFit
@@ -41,17 +41,7 @@ class Advice(str):
         return _fill(self.template, name)
 
 
-class _Names(dict):
-    def __init__(self, name: Callable[[str], str]):
-        super().__init__()
-        self.name = name
-
-    def __missing__(self, keyword: str) -> str:
-        return self.name(keyword)
-
-
-def _fill(template: str, name: Callable[[str], str]) -> str:
-    return template.format_map(_Names(name))
+_fill = fill_names
 
 
 def literal(text: str) -> str:

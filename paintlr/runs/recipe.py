@@ -49,7 +49,35 @@ def _parameters(painting: type) -> set[str]:
 def _refuse_for_linear(*, palette: int | None = None, soft: bool = False, **settings) -> None:
     for option, given in (("palette", palette is not None), ("soft", soft)):
         if given:
-            raise OptionError(option, "is for the logistic model")
+            raise OptionError(option, f"{{{option}}} needs {{model}} logistic")
+
+
+NEEDS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    # a setting -> the (setting, values) under any one of which it changes a run
+    "momentum": (("optimizer", ("momentum", "nesterov")),),
+    "batch_size": (("optimizer", ("sgd",)),),
+    "degree": (("features", ("poly",)),),
+    "n_features": (("features", ("fourier", "cosine")),),
+    "sigma": (("features", ("fourier",)),),
+    "palette": (("model", ("logistic",)),),
+    "soft": (("model", ("logistic",)),),
+    "seed": (("init", ("random",)), ("optimizer", ("sgd",)), ("features", ("fourier",)),
+             ("model", ("logistic",))),  # a palette's colours are picked by seeded k-means
+}
+
+
+def refuse_unused(given: dict[str, object], in_use: dict[str, set[str]]) -> None:
+    """Refuse a setting given (not None, not False) that cannot change the run: its NEEDS are
+    met by no run's settings (`in_use`: each setting's values over the runs). The message
+    names what it needs, such as "{momentum} needs {optimizer} momentum or nesterov"."""
+    for option, needs in NEEDS.items():
+        if given.get(option) is None or given.get(option) is False:  # a seed of 0 is given
+            continue
+        if not any(in_use[setting] & set(values) for setting, values in needs):
+            wanted = ", ".join(f"{{{setting}}} {' or '.join(values)}" for setting, values in needs)
+            raise OptionError(option, f"{{{option}}} needs " + " or ".join(wanted.rsplit(", ", 1)))
+    if given.get("burst") is not None and given.get("frames") is not None:
+        raise OptionError("frames", "{frames} cannot go with {burst}: bursts of epochs set the frames")
 
 
 def _refuse_for_logistic(*, optimizer: str = "gd", engine: str = "auto", solver: str = "gd",
@@ -65,6 +93,8 @@ def _refuse_for_logistic(*, optimizer: str = "gd", engine: str = "auto", solver:
             raise OptionError(option, f"the logistic model trains by batch gradient descent only "
                                       f"({option} {value})")
 
+
+STEPS = ("design", "painting")  # what make_painting prepares, in order (see its on_step)
 
 MODEL_TABLE: dict[str, Model] = {
     "linear": Model(Painting, _refuse_for_linear, renders=True),
@@ -83,24 +113,38 @@ def make_painting(target: np.ndarray, *, model: str = "linear", features: str = 
                   render_size: int | None = None, output_size: int | None = None,
                   palette: int | None = None, soft: bool = False,
                   learning_rate: float | str | None = None, init: str = "zeros", seed: int | None = None,
-                  optimizer: str = "gd", batch_size: int = BATCH_SIZE, momentum: float | str = MOMENTUM,
+                  optimizer: str = "gd", batch_size: int | None = None, momentum: float | str | None = None,
                   max_cost: float | None = None, max_epochs: int | None = None, engine: str = "auto",
-                  solver: str = "gd", frames: int = FRAMES,
-                  burst: int | None = None) -> tuple[Painting | PalettePainting, list[str]]:
+                  solver: str = "gd", frames: int | None = None, burst: int | None = None,
+                  on_step: Callable[[str], None] | None = None
+                  ) -> tuple[Painting | PalettePainting, list[str]]:
     """The painting these settings describe, and notes for the user (a count that was lowered).
+
+    A setting left None takes its default (settings.BATCH_SIZE, MOMENTUM, FRAMES, ...); one
+    given that cannot change this run (momentum without a momentum optimizer, say) is refused
+    (`refuse_unused`).
 
     `output_size` (pixels on the long side of the written frames) makes a model that draws
     at any size (the linear one, on a feature map) draw its frames at that size itself (as
     `render_size`); other paintings' frames are enlarged by the outputs (see `frame_scale`).
     A learning rate or momentum of "best" takes its value from the design's spectrum (see
-    `tuning.best_settings`).
+    `tuning.best_settings`). `on_step(name)` is told as each of STEPS ends (a feature design
+    can take many seconds to prepare).
     """
+    on_step = on_step or (lambda name: None)
     kind = model_named(model)
+    refuse_unused(dict(momentum=momentum, batch_size=batch_size, degree=degree, n_features=n_features,
+                       sigma=sigma, palette=palette, soft=soft, seed=seed, burst=burst, frames=frames),
+                  {"optimizer": {optimizer}, "features": {features}, "model": {model}, "init": {init}})
+    batch_size = BATCH_SIZE if batch_size is None else batch_size
+    momentum = MOMENTUM if momentum is None else momentum
+    frames = FRAMES if frames is None else frames
     given = {k: v for k, v in dict(degree=degree, n_features=n_features, sigma=sigma).items()
              if v is not None}
     fmap, note = feature_map(features, target.shape, seed=seed, **given)
     notes = [note] if note else []
     design = None if fmap is None else fmap.design(*target.shape[:2])
+    on_step(STEPS[0])
     kind.refuse(palette=palette, soft=soft, optimizer=optimizer, engine=engine, solver=solver,
                 render_size=render_size, learning_rate=learning_rate, momentum=momentum)
     if output_size is not None and fmap is not None and kind.renders:
@@ -113,6 +157,7 @@ def make_painting(target: np.ndarray, *, model: str = "linear", features: str = 
                          init=init, seed=seed, optimizer=optimizer, batch_size=batch_size, momentum=momentum,
                          max_cost=max_cost, max_epochs=max_epochs, engine=engine, solver=solver,
                          frames=frames, burst=burst, render=render)
+    on_step(STEPS[1])
     return painting, notes
 
 

@@ -15,16 +15,13 @@ from ..features.maps import feature_map
 from ..settings import (
     BEST,
     CONVERGED,
-    DEGREE,
     DIVERGED,
     FEATURES,
     FRAMES,
     MAX_EPOCHS,
     MOMENTUM,
-    N_FEATURES,
     OPTIMIZERS,
     RUNNING,
-    SIGMA,
     STOPPED,
 )
 from .clock import blown_up, epoch_budget, geometric_frames, one_side, shared_end
@@ -48,9 +45,10 @@ class Panel:
 
 def sweep_runs(shape: tuple[int, ...], *, features: Sequence[str] = (), optimizers: Sequence[str] = (),
                learning_rates: Sequence[float | str] = (),
-               pairs: Sequence[tuple[str, float | str | None]] = (), momentum: float | str = MOMENTUM,
-               degree: int = DEGREE, n_features: int = N_FEATURES, sigma: float = SIGMA,
-               seed: int | None = None, model: str = "linear") -> tuple[list[tuple[str, dict]], list[str]]:
+               pairs: Sequence[tuple[str, float | str | None]] = (), momentum: float | str | None = None,
+               degree: int | None = None, n_features: int | None = None, sigma: float | None = None,
+               seed: int | None = None, model: str = "linear", init: str = "zeros",
+               batch_size: int | None = None) -> tuple[list[tuple[str, dict]], list[str]]:
     """Every combination of design, optimizer and learning rate as (label, Painting options), for an
     image of `shape`, and notes for the user (feature counts lowered to the pixel count).
 
@@ -59,14 +57,21 @@ def sweep_runs(shape: tuple[int, ...], *, features: Sequence[str] = (), optimize
     each takes its own default rate. `pairs` of (optimizer, rate) replace the combinations
     of optimizers and rates with exactly those runs. A rate or momentum "best" is worked out
     for each design and optimizer (tuning.best_settings; momentum applies to momentum runs).
+    A setting given (not None) that changes no run is refused (recipe.refuse_unused); `init`
+    and `batch_size` are asked only for that.
     """
     if pairs and (optimizers or learning_rates):
         raise OptionError("pairs", "give runs one by one, or optimizers and learning rates to combine, "
                                    "not both")
     features = features or FEATURES[:1]
+    _refuse_unused(features, optimizers, pairs, momentum=momentum, degree=degree, n_features=n_features,
+                   sigma=sigma, seed=seed, model=model, init=init, batch_size=batch_size)
+    momentum = MOMENTUM if momentum is None else momentum
+    given = {k: v for k, v in dict(degree=degree, n_features=n_features, sigma=sigma).items()
+             if v is not None}
     designs, notes = {}, []
     for name in features:
-        fmap, note = feature_map(name, shape, degree=degree, n_features=n_features, sigma=sigma, seed=seed)
+        fmap, note = feature_map(name, shape, seed=seed, **given)
         notes += [note] if note else []
         designs[name] = None if fmap is None else fmap.design(*shape[:2])
     if not pairs:
@@ -94,6 +99,16 @@ def sweep_runs(shape: tuple[int, ...], *, features: Sequence[str] = (), optimize
     return runs, notes
 
 
+def _refuse_unused(features: Sequence[str], optimizers: Sequence[str],
+                   pairs: Sequence[tuple[str, float | str | None]], *, model: str, init: str,
+                   **given) -> None:
+    """recipe.refuse_unused over every run the sweep makes."""
+    from .recipe import refuse_unused  # the recipe's rule; imported here, as the recipe imports runs
+
+    used = {opt for opt, _ in pairs} or set(optimizers or OPTIMIZERS[:1])
+    refuse_unused(given, {"optimizer": used, "features": set(features), "model": {model}, "init": {init}})
+
+
 def _rate_label(given: float | str, rate: float) -> str:
     return f"lr {rate:.3g} (best)" if given == BEST else f"lr {rate:g}"
 
@@ -118,6 +133,7 @@ class Sweep(Playable):
     def __init__(self, target: np.ndarray, runs: list[tuple[str, dict]], *, frames: int = FRAMES,
                  max_epochs: int | None = None, scale: int = 1, on_run: Callable[[], None] | None = None,
                  painting: Callable[..., FrameSource] = Painting, **common):
+        common = {k: v for k, v in common.items() if v is not None}  # None: the painting's default
         self.frames, self.scale = frames, scale
         self.max_epochs = epoch_budget(max_epochs, MAX_EPOCHS)
         self.runs = []

@@ -83,3 +83,23 @@ def test_classify_refuses_a_continuous_target_before_training(workdir):
     assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
                           names=("--y", "214 distinct values", "at most 20 classes"))
     assert listing(workdir) == {"photo.png", "diabetes.csv"}
+
+
+def test_quiet_still_prints_the_prediction(workdir):
+    result = invoke("classify", "--example", "admissions", "--predict", "45,85", "-o", "a.gif", "-q")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().splitlines() == ["at exam1 45, exam2 85: P(0) = 0.224, P(1) = 0.776"]
+
+
+def test_a_repeated_learning_rate_is_a_usage_error(workdir):
+    result = invoke("classify", "--example", "admissions", "--learning-rate", "0.1", "--learning-rate", "0.2")
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("'--learning-rate'", "given twice"))
+
+
+def test_classify_standardizes_unless_told_not_to(workdir):
+    result = invoke("classify", "--example", "admissions", "--no-standardize", "--max-epochs", "10",
+                    "-o", "a.gif")
+    assert result.exit_code == 0, result.output
+    help_text = " ".join(invoke("classify", "--help").stdout.split())
+    assert "--standardize / --no-standardize" in help_text and "[default: standardize]" in help_text

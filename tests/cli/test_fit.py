@@ -175,3 +175,18 @@ def test_fit_refuses_values_whose_squares_overflow_naming_the_column(workdir, ar
     result = invoke("fit", "big.csv", "-o", "big.png", *args, "--degree", "3")  # x^3 ~ 5e180, its square inf
     assert_one_line_error(result.exit_code, result.stdout, result.stderr, 1,
                           names=("feature 'x^3'", "column 'x'"))
+
+
+def test_fit_takes_no_standardize_and_says_its_default(workdir):
+    plain = invoke("fit", "--example", "points", "-o", "a.gif", "--max-epochs", "50")
+    off = invoke("fit", "--example", "points", "-o", "b.gif", "--max-epochs", "50", "--no-standardize")
+    assert off.exit_code == 0, off.output
+    assert off.stdout.split(",")[:2] == plain.stdout.split(",")[:2]  # the default: not standardized
+    help_text = " ".join(invoke("fit", "--help").stdout.split())
+    assert "--standardize / --no-standardize" in help_text and "[default: no-standardize]" in help_text
+
+
+def test_at_without_a_still_output_is_a_usage_error(workdir):
+    result = invoke("fit", "--example", "points", "--at", "10", "-o", "a.gif")
+    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
+                          names=("--at needs", "--output", ".png"))

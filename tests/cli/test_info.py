@@ -58,7 +58,8 @@ def test_info_conditioning_matches_a_direct_eigendecomposition(workdir, features
     dense Gram matrix [1, X]^T [1, X] / m built explicitly (X = I for one-hot pixels)."""
     from paintlr.features.maps import feature_map
 
-    result = invoke("info", "photo.png", "--features", features, "--degree", "3", "--optimizer", "momentum",
+    degree = ["--degree", "3"] if features == "poly" else []
+    result = invoke("info", "photo.png", "--features", features, *degree, "--optimizer", "momentum",
                     "--momentum", "0.8")
     assert result.exit_code == 0, result.output
     text = result.stdout

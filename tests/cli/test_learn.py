@@ -48,7 +48,7 @@ def jpg_prefix(_tmp_path: Path) -> bytes:
     Image.fromarray(colour_array(64, 64)).save(buf, format="JPEG")
     return buf.getvalue()[: len(buf.getvalue()) // 2]
 
-BAD_IMAGES = {  # name -> file content (None: a directory); all exit 1 except the directory
+BAD_IMAGES = {  # name -> file content (None: a directory); all exit 1 but the missing file and the directory
     "missing.png": "absent",
     "folder.png": None,
     "empty.png": b"",
@@ -59,7 +59,7 @@ BAD_IMAGES = {  # name -> file content (None: a directory); all exit 1 except th
 }
 
 BAD_IMAGE_PROBLEMS = {  # name -> what its one-line error must say, besides the name
-    "missing.png": ("error: ", "no such file"),
+    "missing.png": ("'PHOTO'", "does not exist"),
     "folder.png": ("'PHOTO'", "is a directory"),
     "empty.png": ("error: ", "not an image Pillow can read"),
     "text.png": ("error: ", "not an image Pillow can read"),
@@ -76,9 +76,10 @@ def test_bad_image_is_one_line_and_writes_nothing(workdir, name):
         make(workdir, name, content(workdir) if callable(content) else content)
     before = listing(workdir)
     result = invoke("learn", name, "-o", "out.gif", "-o", "out.png", "--log", "out.csv")
-    # a directory is refused by click's argument check, a usage error; the rest are images
+    # a missing file or a directory is a usage error; the rest are images paintlr cannot use
     assert_one_line_error(result.exit_code, result.stdout, result.stderr,
-                          2 if name == "folder.png" else 1, names=(name, *BAD_IMAGE_PROBLEMS[name]))
+                          2 if name in ("missing.png", "folder.png") else 1,
+                          names=(name, *BAD_IMAGE_PROBLEMS[name]))
     assert listing(workdir) == before
 
 
@@ -575,7 +576,8 @@ def test_logistic_rejects_linear_only_flags(workdir):
 
 @pytest.mark.parametrize("features", ["xy", "poly", "fourier", "cosine"])
 def test_feature_designs_paint_to_their_own_optimum(workdir, features):
-    result = invoke("learn", "photo.png", "--features", features, "--degree", "4", "--n-features", "64",
+    detail = {"poly": ["--degree", "4"], "fourier": ["--n-features", "64"], "cosine": ["--n-features", "64"]}
+    result = invoke("learn", "photo.png", "--features", features, *detail.get(features, []),
                     "--log", "run.csv", "-o", "out.gif")
     assert result.exit_code == 0, result.output
     rows = read_log(workdir / "run.csv")
@@ -725,8 +727,8 @@ def test_the_progress_bar_knows_its_end_for_every_optimizer(workdir, optimizer, 
 
     totals = []
     real = cli_mod.progress
-    monkeypatch.setattr(cli_mod, "progress", lambda total, quiet, **kw: totals.append(total) or real(
-        total, quiet, **kw))
+    monkeypatch.setattr(cli_mod, "progress", lambda total, quiet, **kw: (
+        kw.get("unit", "epoch") == "epoch" and totals.append(total)) or real(total, quiet, **kw))
     result = invoke("learn", "photo.png", "--optimizer", optimizer, "--max-epochs", "50", "-o", "a.gif",
                     "--features", "xy")
     assert result.exit_code == 0, result.output
@@ -796,12 +798,32 @@ def test_quality_sets_webp_jpeg_and_page_frames(workdir):
 
 @pytest.fixture
 def totals(monkeypatch):
-    """The totals the progress bars are given."""
+    """The totals the epoch progress bars are given."""
     seen = []
     real = report.progress
-    monkeypatch.setattr(report, "progress", lambda total, quiet, **kw: seen.append(total) or real(
-        total, quiet, **kw))
+    monkeypatch.setattr(report, "progress", lambda total, quiet, **kw: (
+        kw.get("unit", "epoch") == "epoch" and seen.append(total)) or real(total, quiet, **kw))
     return seen
+
+
+def test_a_feature_design_is_prepared_under_a_progress_bar(workdir, monkeypatch):
+    bars = []
+    real = report.progress
+
+    def progress(total, quiet, **kw):
+        bar = real(total, quiet, **kw)
+        bar.kw, bar.steps, update = kw, [], bar.update
+        bar.update = lambda n=1: bar.steps.append(n) or update(n)
+        bars.append(bar)
+        return bar
+
+    monkeypatch.setattr(report, "progress", progress)
+    result = invoke("learn", "photo.png", "--features", "fourier", "--n-features", "64", "-o", "a.gif")
+    assert result.exit_code == 0, result.output
+    preparing, epochs = bars
+    assert preparing.kw["unit"] == "step" and "preparing" in preparing.kw["desc"]
+    assert sum(preparing.steps) == preparing.total >= 2  # each step reported as it ends
+    assert epochs.kw.get("unit", "epoch") == "epoch"
 
 
 def test_a_max_epochs_given_is_known_even_when_it_equals_a_default(workdir, totals):

@@ -9,6 +9,7 @@ import time
 import click
 import pytest
 
+import paintlr.cli.report as report
 from paintlr.cli.app import cli
 from paintlr.cli.report import (
     EXIT_INTERRUPTED,
@@ -178,3 +179,33 @@ def test_page_of_the_command_as_run(workdir):
     html = (workdir / "a b.html").read_text()
     assert "paintlr learn photo.png -o &#x27;a b.html&#x27; --max-epochs 3 -q" in html or \
         "paintlr learn photo.png -o 'a b.html' --max-epochs 3 -q" in html
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def eta_lines(monkeypatch, clock: list[float], steps: list[tuple[float, int]]) -> str:
+    """The last line the bar drew after each (seconds later, epochs done) step."""
+    import tqdm.std
+
+    monkeypatch.setattr(tqdm.std, "time", lambda: clock[0])
+    screen = Terminal()
+    monkeypatch.setattr(report.sys, "stderr", screen)
+    bar = report.progress(10_000, False)
+    bar.mininterval = 0
+    for seconds, epochs in steps:
+        clock[0] += seconds
+        bar.update(epochs - bar.n)
+    line = screen.getvalue().split("\r")[-1]
+    bar.close()
+    return line
+
+
+def test_no_eta_until_it_means_something(monkeypatch):
+    # one epoch in its first millisecond: 10,000 epochs would read as a few seconds, or hours
+    early = eta_lines(monkeypatch, [100.0], [(0.001, 1)])
+    assert "<" not in early and "1.00/10.0k" in early
+    later = eta_lines(monkeypatch, [100.0], [(0.001, 1), (2.0, 1_000), (2.0, 2_000)])
+    assert "<" in later  # a fifth of the run in seconds: the estimate is worth showing

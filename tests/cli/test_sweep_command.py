@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from cli_run import invoke
+from cli_run import invoke, read_log
 from conftest import (
     assert_one_line_error,
     colour_array,
@@ -74,16 +74,13 @@ def test_sweep_run_pairs(workdir):
 def test_sweep_compares_palette_paintings(workdir):
     result = invoke("sweep", "photo.png", "--model", "logistic", "--palette", "4", "--learning-rate", "1",
                     "--learning-rate", "5", "-o", "p.gif", "--log", "p.csv")
-    assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
-                          names=("No such option", "'--log'"))  # a sweep has no --log
-    result = invoke("sweep", "photo.png", "--model", "logistic", "--palette", "4", "--learning-rate", "1",
-                    "--learning-rate", "5", "-o", "p.gif")
     assert result.exit_code == 0, result.output
+    assert {"cost (gd lr 1)", "cost (gd lr 5)"} <= set(read_log(workdir / "p.csv")[0])
     assert result.stdout.count("% right") == 2 and "gd lr 1: converged" in result.stdout
     for flags, problem in (
             (["--model", "logistic", "--optimizer", "momentum"],
              ("'--optimizer'", "trains by batch gradient descent only (optimizer momentum)")),
-            (["--palette", "4"], ("'--palette'", "is for the logistic model")),
+            (["--palette", "4"], ("--palette needs --model logistic",)),
             (["--model", "logistic", "--learning-rate", "best"],
              ("'--learning-rate'", "best is for the linear model"))):
         bad = invoke("sweep", "photo.png", *flags, "-o", "q.gif")
@@ -101,3 +98,30 @@ def test_a_sweep_too_large_to_write_is_refused_before_preparing(workdir, monkeyp
     result = invoke("sweep", "wide.png", "--scale", "64", "-o", "s.webp")
     assert_one_line_error(result.exit_code, result.stdout, result.stderr, 2,
                           names=("'--scale'", "s.webp: frames of 49,160 x 176", "16,383 pixels a side"))
+
+
+def test_sweep_writes_every_output_and_its_log(workdir):
+    result = invoke("sweep", "photo.png", "--learning-rate", "0.05", "--learning-rate", "1",
+                    "-o", "s1.gif", "-o", "s2.webp", "--log", "s.csv", "--frames", "6")
+    assert result.exit_code == 0, result.output
+    assert len(read_frames(workdir / "s1.gif")) == len(read_frames(workdir / "s2.webp")) >= 2
+    rows = read_log(workdir / "s.csv")
+    assert len(rows) == len(read_frames(workdir / "s1.gif"))
+    assert {"cost (gd lr 0.05)", "cost (gd lr 1)"} <= set(rows[0])
+    bad = invoke("sweep", "photo.png", "--log", "s.txt")
+    assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2, names=("'--log'", "s.txt", ".csv"))
+
+
+def test_sweep_refuses_a_flag_no_run_uses(workdir):
+    for flags, problem in ((["--momentum", "0.5"], "--momentum needs --optimizer momentum or nesterov"),
+                           (["--features", "cosine", "--degree", "5"], "--degree needs --features poly"),
+                           (["--batch-size", "8", "--optimizer", "momentum"],
+                            "--batch-size needs --optimizer sgd"),
+                           (["--seed", "1"], "--seed needs --init random")):
+        bad = invoke("sweep", "photo.png", *flags, "-o", "q.gif")
+        assert_one_line_error(bad.exit_code, bad.stdout, bad.stderr, 2, names=(problem,))
+    result = invoke("sweep", "photo.png", "--optimizer", "gd", "--optimizer", "momentum",
+                    "--momentum", "0.5", "--learning-rate", "0.5", "--features", "onehot",
+                    "--features", "poly", "--degree", "3",
+                    "-o", "ok.gif", "--frames", "4", "--max-epochs", "50")
+    assert result.exit_code == 0, result.output  # momentum and degree change one run each

@@ -24,3 +24,14 @@ def test_output_kind_rejects(name):
     with pytest.raises(ValueError) as info:
         output_kind(name)
     assert "\n" not in str(info.value)
+
+
+def test_stills_at_splits_the_outputs_and_refuses_epochs_with_no_still():
+    from paintlr.errors import OptionError
+    from paintlr.outputs import stills_at
+
+    assert stills_at(["a.gif", "b.png", "c.jpg"], [10]) == (["b.png", "c.jpg"], ["a.gif"])
+    assert stills_at(["a.gif", "b.png"], []) == ([], ["a.gif", "b.png"])  # no epochs: the final frame
+    with pytest.raises(OptionError) as caught:
+        stills_at(["a.gif", "b.html"], [10])
+    assert caught.value.option == "at_epochs" and caught.value.names_itself()

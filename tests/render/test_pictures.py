@@ -48,7 +48,8 @@ def test_a_sweeps_drawer_composes_its_panels_at_the_sweeps_scale():
     rgb_uint8(picture, (h, w))
     assert composed_size(2, 6, 70, 1) != (w, h)
     np.testing.assert_array_equal(picture, compose(panels, 2))
-    np.testing.assert_array_equal(picture[:12, :140], to_uint8(panels[0].frame.image).repeat(2, 0).repeat(2, 1))
+    first = to_uint8(panels[0].frame.image).repeat(2, 0).repeat(2, 1)
+    np.testing.assert_array_equal(picture[:12, :140], first)
 
 
 def test_a_fit_animations_drawer_draws_a_figure():

@@ -4,6 +4,7 @@ import pytest
 from paintlr.errors import OptionError
 from paintlr.runs.clock import BLOWUP
 from paintlr.runs.sweep import ONE_HOT_RATES, Sweep, sweep_runs
+from paintlr.settings import MOMENTUM
 
 
 def test_sweep_runs_side_by_side_on_one_clock_and_marks_divergence():
@@ -121,3 +122,12 @@ def test_a_sweep_run_cut_by_max_epochs_is_stopped_not_running():
     last = {p.label: p for p in list(Sweep(target, runs, frames=8, max_epochs=1000))[-1]}
     assert last["slow"].frame.epoch == 1000 and last["slow"].frame.cost >= 1e-4
     assert last["slow"].status == "stopped" and last["good"].status == "converged"
+
+
+def test_sweep_runs_refuse_a_setting_no_run_uses():
+    with pytest.raises(OptionError, match="momentum needs optimizer momentum or nesterov"):
+        sweep_runs((12, 10, 3), momentum=0.5)
+    with pytest.raises(OptionError, match="sigma needs features fourier"):
+        sweep_runs((12, 10, 3), features=["onehot", "cosine"], sigma=3)
+    runs, _ = sweep_runs((12, 10, 3), pairs=[("gd", 0.1), ("momentum", 0.1)], momentum=0.5)
+    assert [options["momentum"] for _, options in runs] == [MOMENTUM, 0.5]  # gd's beta is unused
