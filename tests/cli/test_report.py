@@ -1,8 +1,9 @@
 """paintlr.cli.report: the one-line messages on stderr, the recording loop and its interrupt, the
-summary line and the exit codes of an interrupted run, and what a player page shows."""
+summary line and the exit codes of an interrupted run, what a player page shows, and the progress bar's ETA."""
 
 from __future__ import annotations
 
+import io
 import re
 import time
 
