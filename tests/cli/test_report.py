@@ -161,15 +161,14 @@ def test_page_holds_the_title_and_the_command_line(monkeypatch):
     words = ["paintlr", "learn", "my photo.png", "-o", "a.html"]
     monkeypatch.setattr(cli, "command_line", words, raising=False)
     with click.Context(cli) as root, click.Context(cli.commands["learn"], parent=root):
-        command = "paintlr learn 'my photo.png' -o a.html"
-        assert page("photo.png: 10 epochs") == {"title": "photo.png: 10 epochs", "command": command,
-                                                "live": None}
+        assert page("photo.png: 10 epochs") == {"title": "photo.png: 10 epochs", "command": words,
+                                                "live": None}  # the words: the page shows them relative
         assert page("t", live={"kind": "linear"})["live"] == {"kind": "linear"}
 
 
 def test_page_of_a_command_run_without_a_command_line():
     with click.Context(click.Command("paint")):
-        assert page("t")["command"] == "paintlr"
+        assert page("t")["command"] == ["paintlr"]
 
 
 def test_page_of_the_command_as_run(workdir):

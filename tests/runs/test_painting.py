@@ -191,7 +191,8 @@ def test_a_feature_map_draws_about_the_frames_asked_for(features, frames):
     from paintlr.runs.recipe import make_painting
 
     photo = load_image(REPO / "sample_images" / "chelsea.png", 64)
-    painting, _ = make_painting(photo, features=features, n_features=1024, seed=0, frames=frames)
+    options = {"fourier": {"n_features": 1024, "seed": 0}, "cosine": {"n_features": 1024}}.get(features, {})
+    painting, _ = make_painting(photo, features=features, frames=frames, **options)
     drawn = 1 + len(painting.frame_epochs)
     assert 0.8 * frames <= drawn <= frames
 
