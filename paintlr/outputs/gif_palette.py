@@ -103,7 +103,8 @@ def palette_image(frame: np.ndarray, palette: Image.Image | None, dither: bool) 
 
 
 OWN_PALETTE_GAIN_DB = 0.5  # a frame gets a palette of its own when that is this much closer (PSNR)
-ESTIMATE_SAMPLE = 128 * 128  # pixels a first, cheap estimate of a frame's own palette is made on
+OCTREE_SHORT_DB = 0.6  # the fast octree's palette will do when it is this close to the median cut's
+ESTIMATE_SAMPLE = 64 * 64  # pixels a first, cheap estimate of a frame's own palette is made on
 
 
 def _psnr(im: Image.Image, rgb: np.ndarray) -> float:
@@ -119,9 +120,11 @@ def frame_image(frame: np.ndarray, palette: Image.Image | None, dither: bool) ->
 
     On the shared palette unless the median-cut quantiser's 256 colours for this frame alone come
     OWN_PALETTE_GAIN_DB closer to it (as in the early frames of a painting: a smooth fade that the
-    target's palette posterises). Measured first on a small sample (ESTIMATE_SAMPLE pixels), so
-    that frames the shared palette represents (and grey ones) cost little more; then on at most
-    PALETTE_SAMPLE pixels (the whole frame up to 512 x 512).
+    target's palette posterises). Estimated first on a small sample (ESTIMATE_SAMPLE pixels), so
+    that frames the shared palette represents (and grey ones) cost little more; the frame's own
+    palette is then the fast octree's if that is near the estimate, else the (slower, 20-150 ms
+    at 256 x 256) median cut's, made from at most PALETTE_SAMPLE pixels (the whole frame up to
+    512 x 512; the rest mapped onto it) and kept if it is closer than the shared one.
     """
     shared = palette_image(frame, palette, dither)
     if palette is None:
@@ -134,10 +137,13 @@ def frame_image(frame: np.ndarray, palette: Image.Image | None, dither: bool) ->
         return shared, False
     small = np.ascontiguousarray(_sample(sample, ESTIMATE_SAMPLE))
     median = Image.Quantize.MEDIANCUT
-    if _psnr(Image.fromarray(small).quantize(256, method=median), small) < before + OWN_PALETTE_GAIN_DB:
+    estimate = _psnr(Image.fromarray(small).quantize(256, method=median), small)
+    if estimate < before + OWN_PALETTE_GAIN_DB:
         return shared, False
     mode = Image.Dither.FLOYDSTEINBERG if dither else Image.Dither.NONE
-    own = Image.fromarray(sample).quantize(256, method=median)
+    own = Image.fromarray(sample).quantize(256, method=Image.Quantize.FASTOCTREE)
+    if _psnr(own, sample) < estimate - OCTREE_SHORT_DB:  # the octree is fast, but coarse on smooth frames
+        own = Image.fromarray(sample).quantize(256, method=median)
     if not alone or dither:
         own = Image.fromarray(whole).quantize(palette=own, dither=mode)
     if _psnr(own if alone else palette_image(sample, own, dither), sample) < before + OWN_PALETTE_GAIN_DB:
