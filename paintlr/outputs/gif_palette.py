@@ -1,12 +1,13 @@
-"""The one 256-colour palette of a colour GIF, chosen before its first frame is written, and frames
-as palette images (grey frames on the grey ramp, exact)."""
+"""The shared 256-colour palette of a colour GIF, chosen before its first frame is written, and frames
+as palette images: grey frames on the grey ramp (exact); colour frames on the shared palette, or on
+a palette of their own (a GIF local colour table) where the shared one does not represent them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageChops
 
 from .images import scaled
 
@@ -27,10 +28,10 @@ def _rgb(image: np.ndarray) -> np.ndarray:
     return np.repeat(a, 3, axis=2) if a.shape[2] == 1 else a
 
 
-def _sample(image: np.ndarray) -> np.ndarray:
-    """Every s-th pixel of each s-th row, s chosen to leave at most PALETTE_SAMPLE pixels:
+def _sample(image: np.ndarray, limit: int = PALETTE_SAMPLE) -> np.ndarray:
+    """Every s-th pixel of each s-th row, s chosen to leave at most `limit` pixels:
     a palette needs the colours, not every pixel (at 4096 px, all of them cost 700 MB)."""
-    step = max(1, int(np.ceil(np.sqrt(image.shape[0] * image.shape[1] / PALETTE_SAMPLE))))
+    step = max(1, int(np.ceil(np.sqrt(image.shape[0] * image.shape[1] / limit))))
     return image[::step, ::step]
 
 
@@ -101,14 +102,63 @@ def palette_image(frame: np.ndarray, palette: Image.Image | None, dither: bool) 
     return Image.fromarray(frame).quantize(palette=palette, dither=mode)
 
 
+OWN_PALETTE_GAIN_DB = 0.5  # a frame gets a palette of its own when that is this much closer (PSNR)
+OCTREE_SHORT_DB = 0.6  # the fast octree's palette will do when it is this close to the median cut's
+ESTIMATE_SAMPLE = 64 * 64  # pixels a first, cheap estimate of a frame's own palette is made on
+
+
+def _psnr(im: Image.Image, rgb: np.ndarray) -> float:
+    """PSNR (dB) of a palette image against the uint8 RGB picture it stands for (inf when exact).
+    Pillow counts the differences (a histogram), so no frame-sized arrays are made for it."""
+    counts = ImageChops.difference(im.convert("RGB"), Image.fromarray(rgb)).histogram()
+    squares = sum(n * (i % 256) ** 2 for i, n in enumerate(counts) if n)
+    return float("inf") if squares == 0 else 10.0 * np.log10(255.0 ** 2 * rgb.size / squares)
+
+
+def frame_image(frame: np.ndarray, palette: Image.Image | None, dither: bool) -> tuple[Image.Image, bool]:
+    """A frame as a palette image and whether it needs a palette of its own (a local colour table).
+
+    On the shared palette unless the median-cut quantiser's 256 colours for this frame alone come
+    OWN_PALETTE_GAIN_DB closer to it (as in the early frames of a painting: a smooth fade that the
+    target's palette posterises). Estimated first on a small sample (ESTIMATE_SAMPLE pixels), so
+    that frames the shared palette represents (and grey ones) cost little more; the frame's own
+    palette is then the fast octree's if that is near the estimate, else the (slower, 20-150 ms
+    at 256 x 256) median cut's, made from at most PALETTE_SAMPLE pixels (the whole frame up to
+    512 x 512; the rest mapped onto it) and kept if it is closer than the shared one.
+    """
+    shared = palette_image(frame, palette, dither)
+    if palette is None:
+        return shared, False
+    whole = _rgb(frame)
+    sample = _sample(whole)
+    alone = sample.shape == whole.shape
+    before = _psnr(shared if alone else palette_image(sample, palette, dither), sample)
+    if before == float("inf"):
+        return shared, False
+    small = np.ascontiguousarray(_sample(sample, ESTIMATE_SAMPLE))
+    median = Image.Quantize.MEDIANCUT
+    estimate = _psnr(Image.fromarray(small).quantize(256, method=median), small)
+    if estimate < before + OWN_PALETTE_GAIN_DB:
+        return shared, False
+    mode = Image.Dither.FLOYDSTEINBERG if dither else Image.Dither.NONE
+    own = Image.fromarray(sample).quantize(256, method=Image.Quantize.FASTOCTREE)
+    if _psnr(own, sample) < estimate - OCTREE_SHORT_DB:  # the octree is fast, but coarse on smooth frames
+        own = Image.fromarray(sample).quantize(256, method=median)
+    if not alone or dither:
+        own = Image.fromarray(whole).quantize(palette=own, dither=mode)
+    if _psnr(own if alone else palette_image(sample, own, dither), sample) < before + OWN_PALETTE_GAIN_DB:
+        return shared, False
+    return own, True
+
+
 def is_grey(frame: np.ndarray) -> bool:
     """A grey frame: (h, w) or (h, w, 1)."""
     return frame.ndim == 2 or frame.shape[2] == 1
 
 
 def gif_frames(frames: Sequence[np.ndarray], scale: int = 1, dither: bool = False) -> list[Image.Image]:
-    """Palette images for a few frames held in memory, all with the palette a GIF of them gets
+    """Palette images for a few frames held in memory, each with the palette a GIF of them gives it
     (the last frame standing for the reference). The GIF writer itself converts one frame at a time.
     """
     palette = None if is_grey(frames[0]) else gif_palette(frames[0], frames[-1])
-    return [scaled(palette_image(f, palette, dither), scale) for f in frames]
+    return [scaled(frame_image(f, palette, dither)[0], scale) for f in frames]
