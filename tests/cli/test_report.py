@@ -1,5 +1,6 @@
 """paintlr.cli.report: the one-line messages on stderr, the recording loop and its interrupt, the
-summary line and the exit codes of an interrupted run, what a player page shows, and the progress bar's ETA."""
+summary line and the exit codes of an interrupted run, what a player page shows, and the progress
+bar's ETA."""
 
 from __future__ import annotations
 
