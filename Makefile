@@ -22,7 +22,7 @@ demo: $(BIN)/paintlr
 
 test: $(VENV)/.dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 # The long fuzz of the command line (tests/fuzz.py); failing cases are kept in /tmp/paintlr-fuzz.
 FUZZ_CASES ?= 1500
